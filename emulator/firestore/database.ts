@@ -97,7 +97,7 @@ export class Database {
     if (t === undefined) return undefined;
     const now = this.clock.readTime();
     if (t < this.store.oldestReadableTime(now)) {
-      throw failedPrecondition('The requested read time is too old: snapshot reads are available for the last 5 minutes in this emulator.');
+      throw failedPrecondition('The requested read time is too old: read_time must be within the past hour.');
     }
     return t > now ? now : t;
   }

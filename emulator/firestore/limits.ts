@@ -7,8 +7,10 @@
  * Decisions:
  * - No fixed number of writes per Commit/BatchWrite: the current quotas page no longer lists the old
  *   500-writes-per-commit limit; a request is bounded by the 10 MiB API request size instead.
- * - Nesting: the Node client accepts values up to 20 levels below a top-level field (field path of
- *   21 segments, array indexes included); the emulator rejects anything deeper.
+ * - Nesting depth is the length of the deepest field path, array indexes included (the quotas
+ *   page's example {nested1: {nested2: {nested3: {}}}} has depth 3); at most 20.
+ * - "Maximum number of fields in a document: 20,000" counts map entries at every depth.
+ * - Arrays cannot directly contain arrays (as in the service).
  */
 import type { Fields, Value } from './types';
 import { invalidArgument } from './errors';
@@ -20,6 +22,7 @@ export const MAX_SUBCOLLECTION_DEPTH = 100;
 export const MAX_FIELD_NAME_BYTES = 1_500;
 export const MAX_FIELD_PATH_BYTES = 1_500;
 export const MAX_NESTING_DEPTH = 20;
+export const MAX_FIELDS_PER_DOCUMENT = 20_000;
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024; // 10 MiB API request / transaction size
 export const MAX_TRANSFORMS_PER_DOCUMENT = 500;
 
@@ -93,36 +96,55 @@ function isVectorMap(fields: Fields): boolean {
   return t !== undefined && t.stringValue === '__vector__';
 }
 
+/** Counts fields (map entries at any depth) while measuring, for the 20,000-field limit. */
+interface Measure {
+  fields: number;
+  referenceSize?: (ref: string) => number;
+}
+
 /**
- * Validates field names and nesting of the values a client sent, and returns their storage size
- * (sum of field-name sizes and value sizes). One pass, no allocation.
+ * Validates field names, nesting (the deepest field path, array indexes included, may have 20
+ * segments), nested arrays and the field count of the values a client sent, and returns their
+ * storage size (sum of field-name sizes and value sizes). One pass, no allocation.
  */
 export function measureFields(fields: Fields | undefined, depth = 0, referenceSize?: (ref: string) => number): number {
+  const m: Measure = { fields: 0, referenceSize };
+  const size = measureMap(fields, depth, m);
+  if (m.fields > MAX_FIELDS_PER_DOCUMENT) {
+    throw invalidArgument(`A document cannot contain more than ${MAX_FIELDS_PER_DOCUMENT.toLocaleString('en-US')} fields (found ${m.fields}).`);
+  }
+  return size;
+}
+
+function measureMap(fields: Fields | undefined, depth: number, m: Measure): number {
   if (!fields) return 0;
   let size = 0;
   const vector = depth > 0 && isVectorMap(fields);
   for (const key in fields) {
     if (!(vector && key === '__type__')) validateFieldName(key, key);
-    size += stringSize(key) + measureValue(fields[key], depth + 1, referenceSize);
+    m.fields++;
+    size += stringSize(key) + measureValue(fields[key], depth + 1, m, false);
   }
   return size;
 }
 
-function measureValue(v: Value, depth: number, referenceSize?: (ref: string) => number): number {
-  if (depth > MAX_NESTING_DEPTH + 1) {
-    throw invalidArgument(`A value is nested more than ${MAX_NESTING_DEPTH} levels deep in a map or array.`);
+/** `depth` is the length of the field path that leads to `v` (a top-level field has depth 1). */
+function measureValue(v: Value, depth: number, m: Measure, inArray: boolean): number {
+  if (depth > MAX_NESTING_DEPTH) {
+    throw invalidArgument(`A value is nested more than ${MAX_NESTING_DEPTH} levels deep (maps and arrays count).`);
   }
   if (v.stringValue !== undefined) return stringSize(v.stringValue);
   if (v.integerValue !== undefined || v.doubleValue !== undefined || v.timestampValue !== undefined) return 8;
   if (v.booleanValue !== undefined || v.nullValue !== undefined) return 1;
-  if (v.mapValue !== undefined) return measureFields(v.mapValue.fields, depth, referenceSize);
+  if (v.mapValue !== undefined) return measureMap(v.mapValue.fields, depth, m);
   if (v.arrayValue !== undefined) {
+    if (inArray) throw invalidArgument('Cannot have an array directly inside another array.');
     let n = 0;
-    for (const e of v.arrayValue.values ?? []) n += measureValue(e, depth + 1, referenceSize);
+    for (const e of v.arrayValue.values ?? []) n += measureValue(e, depth + 1, m, true);
     return n;
   }
   if (v.bytesValue !== undefined) return v.bytesValue.length;
-  if (v.referenceValue !== undefined) return referenceSize ? referenceSize(v.referenceValue) : stringSize(v.referenceValue);
+  if (v.referenceValue !== undefined) return m.referenceSize ? m.referenceSize(v.referenceValue) : stringSize(v.referenceValue);
   if (v.geoPointValue !== undefined) return 16;
   return 1;
 }

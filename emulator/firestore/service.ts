@@ -307,10 +307,11 @@ export function createFirestoreHandlers(state: FirestoreEmulatorState, log?: Log
       // Split points over all documents of the group, in name order.
       const all = [...db.store.collectionGroup(parsed.path, from.collectionId ?? '', req.readTime ? readTimeOf(ctx.snapshot!) : undefined)];
       const partitions = [];
-      if (count > 1 && all.length > 1) {
-        const step = all.length / count;
+      // partition_count is the maximum number of split points (count + 1 partitions).
+      if (all.length > 1) {
+        const step = all.length / (count + 1);
         let last = -1;
-        for (let i = 1; i < count; i++) {
+        for (let i = 1; i <= count; i++) {
           const idx = Math.floor(i * step);
           if (idx <= last || idx >= all.length) continue;
           last = idx;

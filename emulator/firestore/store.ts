@@ -90,8 +90,8 @@ export interface DocumentStoreOptions {
   historyRetention?: Micros;
 }
 
-/** Five minutes: reads at a `readTime` older than this fail with FAILED_PRECONDITION. */
-export const DEFAULT_HISTORY_RETENTION: Micros = 5 * 60 * 1e6;
+/** One hour, as the service allows without PITR: older `readTime`s fail with FAILED_PRECONDITION. */
+export const DEFAULT_HISTORY_RETENTION: Micros = 60 * 60 * 1e6;
 
 export class DocumentStore implements QuerySource {
   private readonly entries = new Map<string, Entry>();

@@ -121,6 +121,14 @@ describe('limits', () => {
     expect(((await db.doc('l/ok').get()).get('big') as string).length).toBe(exact);
   });
 
+  test('a commit above the 10 MiB request size is INVALID_ARGUMENT and applies nothing', async () => {
+    const batch = db.batch();
+    const chunk = 'y'.repeat(1_000_000);
+    for (let i = 0; i < 11; i++) batch.set(db.doc(`l/many${i}`), { chunk });
+    await expect(batch.commit()).rejects.toMatchObject({ code: 3 });
+    expect((await db.doc('l/many0').get()).exists).toBe(false);
+  });
+
   test('reserved field names and document ids are rejected', async () => {
     await expect(db.doc('l/r').set({ __bad__: 1 })).rejects.toMatchObject({ code: 3 });
     await expect(db.doc('l/__reserved__').set({ a: 1 })).rejects.toMatchObject({ code: 3 });

@@ -4,6 +4,7 @@ import { checkDocumentSize, measureFields, validateDocumentPathForWrite } from '
 import { parseDocumentName, parseParentName } from '../../../emulator/firestore/names';
 import { DocumentStore, makeStoredDoc } from '../../../emulator/firestore/store';
 import { FirestoreError } from '../../../emulator/firestore/errors';
+import { TransactionManager } from '../../../emulator/firestore/transactions';
 import type { Value } from '../../../emulator/firestore/types';
 
 const now = { seconds: '100', nanos: 0 };
@@ -58,13 +59,24 @@ describe('limits', () => {
     expect(checkDocumentSize(['users', 'jeff', 'tasks', 'my_task_id'], fields, 'x')).toBe(147);
   });
 
-  test('nesting deeper than 20 levels is rejected', () => {
+  test('field paths deeper than 20 segments (array indexes included) are rejected', () => {
     let v: Value = int(1);
-    for (let i = 0; i < 21; i++) v = { mapValue: { fields: { m: v } } };
-    expect(codeOf(() => measureFields({ top: v }))).toBe(3);
+    for (let i = 0; i < 20; i++) v = { mapValue: { fields: { m: v } } };
+    expect(codeOf(() => measureFields({ top: v }))).toBe(3); // top + 20 × m = 21
     let ok: Value = int(1);
-    for (let i = 0; i < 20; i++) ok = { mapValue: { fields: { m: ok } } };
+    for (let i = 0; i < 19; i++) ok = { mapValue: { fields: { m: ok } } };
     expect(codeOf(() => measureFields({ top: ok }))).toBeUndefined();
+    const inArray: Value = { arrayValue: { values: [ok] } }; // one more level
+    expect(codeOf(() => measureFields({ top: inArray }))).toBe(3);
+  });
+
+  test('nested arrays and more than 20,000 fields are rejected', () => {
+    expect(codeOf(() => measureFields({ a: { arrayValue: { values: [{ arrayValue: { values: [] } }] } } }))).toBe(3);
+    const wide: Record<string, Value> = {};
+    for (let i = 0; i < 20_000; i++) wide['f' + i] = int(i);
+    expect(codeOf(() => measureFields(wide))).toBeUndefined();
+    wide.extra = int(1);
+    expect(codeOf(() => measureFields(wide))).toBe(3);
   });
 
   test('ids: reserved, dot names, and oversize names are INVALID_ARGUMENT', () => {
@@ -103,5 +115,46 @@ describe('store', () => {
       ['c/b', '1'],
     ]);
     expect(store.getAt('c/b', 5)).toBeNull();
+  });
+});
+
+describe('transaction manager', () => {
+  test('a younger transaction waits for the lock; commit order follows lock order', async () => {
+    const m = new TransactionManager();
+    const older = m.begin({ readWrite: {} }, 0);
+    const younger = m.begin({ readWrite: {} }, 0);
+    await m.lock(older, ['d']);
+    let youngerGotLock = false;
+    const waiting = m.lock(younger, ['d']).then(() => (youngerGotLock = true));
+    await new Promise((r) => setImmediate(r));
+    expect(youngerGotLock).toBe(false);
+    m.end(older, 'committed');
+    await waiting;
+    expect(youngerGotLock).toBe(true);
+  });
+
+  test('an older transaction wounds a younger lock holder, which then fails with ABORTED', async () => {
+    const m = new TransactionManager();
+    const older = m.begin({ readWrite: {} }, 0);
+    const younger = m.begin({ readWrite: {} }, 0);
+    await m.lock(younger, ['d']);
+    await m.lock(older, ['d']);
+    expect(() => m.get(younger.id)).toThrow(expect.objectContaining({ code: 10 }));
+  });
+
+  test('a retried transaction keeps the priority of the attempt it retries', async () => {
+    const m = new TransactionManager();
+    const first = m.begin({ readWrite: {} }, 0);
+    const other = m.begin({ readWrite: {} }, 0);
+    m.end(first, 'aborted');
+    const retry = m.begin({ readWrite: { retryTransaction: first.id } }, 0);
+    expect(retry.priority).toBeLessThan(other.priority);
+  });
+
+  test('idle transactions expire with the message the client retries on', () => {
+    const m = new TransactionManager();
+    const t = m.begin({ readWrite: {} }, 0);
+    m.sweep(Date.now() + 61_000);
+    expect(() => m.get(t.id)).toThrow(/transaction has expired/);
   });
 });
