@@ -7,6 +7,7 @@
  *
  *   node dist/scripts/emulate.js [--firestore=embedded|firebase] [--firestore-port N] [--functions-port N]
  *                                [--project ID] [--import DIR] [--export-on-exit DIR]
+ *                                [--pools N] [--days N] [--seed N] [--run-date YYYY-MM-DD] [--recordings DIR]
  *   node dist/scripts/emulate.js token <functionName|URL>     prints a fresh bearer token (1 h)
  *
  * Ports default to firebase.json (Firestore 8080, functions 5001). A busy default port falls back
@@ -19,16 +20,18 @@ import { mintLocalIdToken } from '../emulator/functions/auth';
 import { readEmulatorPorts } from './lib/firebase-config';
 import { loadOrCreateLocalSecret, secretFilePath } from './lib/secret';
 import { startLocalStack, type LocalStack, type ServiceStarter } from './lib/stack';
+import { MARKET_FLAGS, marketOptionsFromFlags, marketService } from './market';
 import { discoverRunning, emulateStatePath, readEmulateState, removeEmulateState, writeEmulateState, type EmulateState } from './lib/state';
 
 export const READY_LINE = 'emulate: ready';
 export const DEFAULT_PROJECT = 'demo-yieldopt';
 
-/** Local services started between Firestore and the functions host (market stand-ins go here). */
-const LOCAL_SERVICES: ServiceStarter[] = [];
+/** Local services started between Firestore and the functions host: the offline market stand-ins. */
+const localServices = (values: Parameters<typeof marketOptionsFromFlags>[0]): ServiceStarter[] => [marketService(marketOptionsFromFlags(values))];
 
 const USAGE = `usage: emulate [--firestore=embedded|firebase] [--firestore-port N] [--functions-port N] [--project ID]
                [--import DIR] [--export-on-exit DIR]
+               [--pools N] [--days N] [--seed N] [--run-date YYYY-MM-DD] [--recordings DIR]   (market stand-ins)
        emulate token <functionName|URL>`;
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -104,6 +107,8 @@ async function run(argv: string[]): Promise<number> {
       project: { type: 'string' },
       import: { type: 'string' },
       'export-on-exit': { type: 'string' },
+      ...MARKET_FLAGS,
+      'run-date': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -128,6 +133,7 @@ async function run(argv: string[]): Promise<number> {
   const functionsPort = parsePort(values['functions-port'], '--functions-port');
   const project = values.project ?? process.env.GOOGLE_CLOUD_PROJECT ?? process.env.GCLOUD_PROJECT ?? DEFAULT_PROJECT;
   const secret = loadOrCreateLocalSecret();
+  const services = localServices(values);
 
   const stack = await startLocalStack({
     host: defaults.host,
@@ -141,7 +147,7 @@ async function run(argv: string[]): Promise<number> {
       exportOnExit: values['export-on-exit'] ? path.resolve(values['export-on-exit']) : undefined,
     },
     functions: { port: functionsPort ?? defaults.functionsPort, strictPort: functionsPort !== undefined },
-    services: LOCAL_SERVICES,
+    services,
     notice: (m) => out(`note: ${m}`),
     onFunctionsLine: (line, stream) => (stream === 'stdout' ? out(line) : err(line)),
     onFirebaseLine: (line) => out(`[firebase] ${line}`),

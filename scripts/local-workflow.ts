@@ -2,10 +2,13 @@
  * `npm run local-workflow`: runs workflows/pipeline.yaml through the local Workflows interpreter
  * against the local functions host — the same file `gcloud workflows deploy` takes. Reuses a running
  * `npm run emulate` (found through .runs/emulate.json and probed); starts whatever part is missing
- * (Firestore emulator, functions host) for the duration of the run and stops it afterwards.
+ * (Firestore emulator, market stand-ins, functions host) for the duration of the run and stops it
+ * afterwards. --run-date also sets the market stand-ins' simulated clock (a reused instance's too);
+ * --pools/--days/--seed/--recordings shape the stand-ins it starts itself.
  *
  *   node dist/scripts/local-workflow.js [--run-date YYYY-MM-DD] [--data JSON] [--format json]
  *                                       [--workflow FILE] [--import DIR] [--export-on-exit DIR]
+ *                                       [--pools N] [--days N] [--seed N] [--recordings DIR]
  *
  * Live progress (each step's start and end with timing, retries, errors) and a summary go to
  * stdout; with --format json only the execution record (GCP Execution shape) is printed.
@@ -20,11 +23,12 @@ import { executeWorkflow, loadWorkflowFile, saveExecutionRecord, WorkflowValidat
 import { DEFAULT_PROJECT } from './emulate';
 import { loadOrCreateLocalSecret } from './lib/secret';
 import { repoRoot, runsDir } from './lib/paths';
-import { startLocalStack, type FirestorePlan, type FunctionsPlan, type LocalStack } from './lib/stack';
+import { startLocalStack, type FirestorePlan, type FunctionsPlan, type LocalStack, type ServiceStarter } from './lib/stack';
+import { MARKET_FLAGS, marketOptionsFromFlags, marketService, setRemoteMarketClock } from './market';
 import { discoverRunning } from './lib/state';
 
 const USAGE = `usage: local-workflow [--run-date YYYY-MM-DD] [--data JSON] [--format json] [--workflow FILE]
-                      [--import DIR] [--export-on-exit DIR]`;
+                      [--import DIR] [--export-on-exit DIR] [--pools N] [--days N] [--seed N] [--recordings DIR]`;
 
 class UsageError extends Error {}
 
@@ -44,6 +48,7 @@ function parseCli(argv: string[]) {
       workflow: { type: 'string' },
       import: { type: 'string' },
       'export-on-exit': { type: 'string' },
+      ...MARKET_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -65,7 +70,17 @@ function parseCli(argv: string[]) {
     }
     argument = { ...((argument as Record<string, unknown> | null) ?? {}), runDate };
   }
+  // The stand-ins' clock follows the run date, given by --run-date or inside --data.
+  const argRunDate = (argument as { runDate?: unknown } | null)?.runDate;
+  const clockDate = runDate ?? (typeof argRunDate === 'string' && isValidRunDate(argRunDate) ? argRunDate : undefined);
+  let market;
+  try {
+    market = marketOptionsFromFlags({ ...values, 'run-date': clockDate });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   return {
+    market,
     help: values.help ?? false,
     json: values.format === 'json',
     argument,
@@ -134,7 +149,12 @@ function printSummary(record: ExecutionRecord, out: Output, savedTo: string[]): 
 }
 
 /** Reuses what a running `npm run emulate` serves and plans the rest. */
-async function planStack(importDir: string | undefined, exportOnExit: string | undefined, out: Output): Promise<{ firestore: FirestorePlan; functions: FunctionsPlan; project: string }> {
+async function planStack(
+  importDir: string | undefined,
+  exportOnExit: string | undefined,
+  out: Output,
+  market: ReturnType<typeof marketOptionsFromFlags>,
+): Promise<{ firestore: FirestorePlan; functions: FunctionsPlan; project: string; services: ServiceStarter[] }> {
   const running = await discoverRunning();
   const project = running?.state.project ?? process.env.GOOGLE_CLOUD_PROJECT ?? process.env.GCLOUD_PROJECT ?? DEFAULT_PROJECT;
   if (running?.firestoreUp && (importDir || exportOnExit)) {
@@ -147,7 +167,18 @@ async function planStack(importDir: string | undefined, exportOnExit: string | u
   const functions: FunctionsPlan = running?.firestoreUp && running.functionsUp ? { reuse: running.state.functions } : { port: 0, strictPort: false };
   if ('reuse' in firestore) out.info(`using the running emulate instance (pid ${running!.state.pid}): Firestore ${firestore.reuse.address}`);
   if ('reuse' in functions) out.info(`using the running functions host ${functions.reuse.baseUrl}`);
-  return { firestore, functions, project };
+  // The market stand-ins live in the emulate process next to the functions host that was given their
+  // URLs: reused with it (its clock moved to the run date), started with a new host otherwise.
+  const controlUrl = running?.state.env.MARKET_CONTROL_URL;
+  if ('reuse' in functions && controlUrl) {
+    if (market.market && Object.keys(market.market).some((k) => k !== 'endDate')) out.info('note: --pools/--days/--seed apply only to stand-ins local-workflow starts; the running ones are kept');
+    if (market.date) {
+      await setRemoteMarketClock(controlUrl, market.date);
+      out.info(`market stand-ins clock set to ${market.date}`);
+    }
+    return { firestore, functions, project, services: [] };
+  }
+  return { firestore, functions, project, services: 'reuse' in functions ? [] : [marketService(market)] };
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -198,7 +229,7 @@ async function run(argv: string[]): Promise<number> {
     const secret = loadOrCreateLocalSecret();
     let plan;
     try {
-      plan = await planStack(cli.importDir, cli.exportOnExit, out);
+      plan = await planStack(cli.importDir, cli.exportOnExit, out, cli.market);
     } catch (e) {
       if (e instanceof UsageError) {
         out.error(`local-workflow: ${e.message}`);
@@ -212,10 +243,12 @@ async function run(argv: string[]): Promise<number> {
       secret,
       firestore: plan.firestore,
       functions: plan.functions,
+      services: plan.services,
       notice: (m) => out.info(`note: ${m}`),
       onFunctionsLine: (line) => hostLogStream.write(`${line}\n`),
     });
     if (stack.started.firestore) out.info(`started Firestore emulator (embedded) at ${stack.firestore.address}`);
+    if (stack.started.services.includes('market')) out.info(`started market stand-ins at ${stack.services.market.defillama.replace(/\/defillama$/, '')} (today ${stack.services.market.today})`);
     if (stack.started.functions) out.info(`started functions host at ${stack.functions.baseUrl} (logs: ${path.relative(process.cwd(), hostLog)})`);
     out.info(`running ${path.relative(process.cwd(), cli.workflow)} with argument ${JSON.stringify(cli.argument)}`);
     out.info('');

@@ -103,14 +103,13 @@ export class Database {
   }
 
   /**
-   * Reads documents under `ctx`. In a read-write transaction the documents are locked first (this
-   * may wait for another transaction) and their versions recorded for the commit-time check.
+   * Reads documents under `ctx`. In a read-write transaction the documents get shared read locks
+   * (never a wait) and their versions are recorded for the commit-time check.
    */
-  async getDocuments(paths: string[], ctx: ReadContext): Promise<Array<StoredDoc | null>> {
+  getDocuments(paths: string[], ctx: ReadContext): Array<StoredDoc | null> {
     const txn = ctx.txn;
     if (txn && !txn.readOnly) {
-      await this.txns.lock(txn, paths);
-      ctx.readTime = this.clock.readTime();
+      this.txns.lock(txn, paths);
       return paths.map((p) => {
         const doc = this.store.get(p);
         txn.recordRead(p, doc ? doc.updateMicros : null);
@@ -120,8 +119,8 @@ export class Database {
     return paths.map((p) => this.store.getAt(p, ctx.snapshot));
   }
 
-  /** Runs a structured query under `ctx`; in a read-write transaction its results are locked too. */
-  async query(parentPath: string, query: StructuredQuery, ctx: ReadContext): Promise<StoredDocument[]> {
+  /** Runs a structured query under `ctx`; in a read-write transaction its results are read-locked too. */
+  query(parentPath: string, query: StructuredQuery, ctx: ReadContext): StoredDocument[] {
     const run = (): StoredDocument[] =>
       runQuery(this.store, parentPath, query, {
         readTime: ctx.snapshot === undefined ? undefined : toTimestamp(ctx.snapshot),
@@ -129,20 +128,11 @@ export class Database {
         documentsRoot: this.root,
       }).documents;
     const txn = ctx.txn;
-    if (!txn || txn.readOnly) return run();
-    let docs = run();
-    // Lock what the query returned, then re-run: the result may have changed while waiting.
-    for (let round = 0; round < 3; round++) {
-      const unlocked = docs.map((d) => d.path).filter((p) => !txn.locks.has(p));
-      if (unlocked.length === 0) break;
-      await this.txns.lock(txn, unlocked);
-      docs = run();
-    }
-    ctx.readTime = this.clock.readTime();
-    for (const d of docs) {
-      const stored = this.store.get(d.path);
-      txn.recordRead(d.path, stored ? stored.updateMicros : null);
-    }
+    const docs = run();
+    if (!txn || txn.readOnly) return docs;
+    this.txns.lock(txn, docs.map((d) => d.path));
+    for (const d of docs) txn.recordRead(d.path, this.store.get(d.path)?.updateMicros ?? null);
+    // Phantoms (documents entering or leaving the result) are caught by re-running at commit.
     const signature = querySignature(docs);
     txn.queries.push({ signature, rerun: () => querySignature(run()) });
     return docs;
@@ -165,6 +155,19 @@ export class Database {
   }
 
   // ---- writes --------------------------------------------------------------------------------
+
+  /**
+   * Commits a read-write (or read-only) transaction: first settles lock conflicts on the written
+   * documents by wound-wait (may wait for older transactions, or fail with ABORTED), then commits
+   * synchronously, in the same turn as the last check.
+   */
+  async commitTransaction(writes: ParsedWrite[], txn: Transaction): Promise<{ commitTime: Micros; results: WriteResult[] }> {
+    if (!txn.readOnly && writes.length > 0) {
+      const paths = new Set(writes.map((w) => w.path));
+      for (let wait = this.txns.commitBlockers(txn, paths); wait; wait = this.txns.commitBlockers(txn, paths)) await wait;
+    }
+    return this.commit(writes, txn);
+  }
 
   /**
    * Applies `writes` atomically with one commit time. With a transaction, first verifies that

@@ -117,7 +117,7 @@ export function createFirestoreHandlers(state: FirestoreEmulatorState, log?: Log
       const db = state.database(parsed);
       const mask = parseMask(req.mask);
       const ctx = db.readContext(selector(req));
-      const [doc] = await db.getDocuments([parsed.path], ctx);
+      const [doc] = db.getDocuments([parsed.path], ctx);
       if (!doc) throw notFound(`Document "${req.name}" not found.`);
       return toDocumentProto(db.root, doc, mask);
     }),
@@ -128,7 +128,7 @@ export function createFirestoreHandlers(state: FirestoreEmulatorState, log?: Log
       const paths = names.map((n) => docIn(db, n).path);
       const mask = parseMask(req.mask);
       const ctx = db.readContext(selector(req));
-      const docs = await db.getDocuments(paths, ctx);
+      const docs = db.getDocuments(paths, ctx);
       const readTime = readTimeOf(ctx.readTime);
       let transaction = ctx.newTransactionId;
       docs.forEach((doc, i) => {
@@ -142,12 +142,12 @@ export function createFirestoreHandlers(state: FirestoreEmulatorState, log?: Log
       if (transaction) write({ transaction, readTime });
     }),
 
-    Commit: unary((req: { database: string; writes?: Write[]; transaction?: Buffer }) => {
+    Commit: unary(async (req: { database: string; writes?: Write[]; transaction?: Buffer }) => {
       checkRequestSize(requestSizes.get(req));
       const db = databaseOf(req.database);
       const writes = parseWrites(db, req.writes);
       const txn = req.transaction && req.transaction.length > 0 ? db.txns.get(req.transaction) : undefined;
-      const { commitTime, results } = db.commit(writes, txn);
+      const { commitTime, results } = txn ? await db.commitTransaction(writes, txn) : db.commit(writes);
       return { writeResults: results, commitTime: toTimestamp(commitTime) };
     }),
 
@@ -177,7 +177,7 @@ export function createFirestoreHandlers(state: FirestoreEmulatorState, log?: Log
       if (!req.structuredQuery) throw invalidArgument('RunQuery requires a structured query.');
       const ctx = db.readContext(selector(req));
       const started = process.hrtime.bigint();
-      const docs = await db.query(parsed.path, req.structuredQuery, ctx);
+      const docs = db.query(parsed.path, req.structuredQuery, ctx);
       const readTime = readTimeOf(ctx.readTime);
       let transaction = ctx.newTransactionId;
       const explain = req.explainOptions;

@@ -1,19 +1,22 @@
 /**
  * Transactions of one database.
  *
- * Read-write transactions use pessimistic locking like the server client libraries' backend: a
- * document read in a read-write transaction is locked until that transaction commits, rolls back,
- * aborts or expires, so concurrent read-modify-write transactions on the same document run one
- * after the other instead of failing. Deadlocks are impossible by wound-wait: an older transaction
- * that wants a lock held by a younger one aborts (wounds) the younger one, which the client retries
- * (ABORTED is retryable) keeping its age through `retryTransaction`; a younger one waits.
+ * Read-write transactions follow the PESSIMISTIC concurrency mode that Google documents for the
+ * server client libraries (https://cloud.google.com/firestore/docs/transaction-data-contention):
+ * a document read in a read-write transaction is locked until the transaction ends, and the lock
+ * blocks other operations from *changing* it, not from reading it. Read locks are therefore
+ * shared: reads never wait. Conflicts are settled when a transaction commits and needs the
+ * documents it writes, by wound-wait: readers of those documents that are younger are aborted
+ * (wounded; ABORTED, which the client retries keeping its age through `retryTransaction`), older
+ * ones are waited for. Waits only ever go from younger to older, so there is no deadlock; the
+ * classic "both read, both commit" upgrade conflict ends at once with the younger aborted.
  *
- * Writes outside the transaction are not blocked; instead the commit re-checks the version of every
+ * Writes outside a transaction are not blocked; instead the commit re-checks the version of every
  * document the transaction read (and re-runs its queries) and fails with ABORTED if anything changed.
  * Together this guarantees no lost updates.
  *
  * Read-only transactions read a consistent snapshot at their read time and take no locks.
- * Expiry follows the documented limits: 270 s in total, 60 s idle.
+ * Expiry follows the documented limits: 270 s in total, 60 s idle (not while waiting to commit).
  */
 import { randomBytes } from 'node:crypto';
 import type { Timestamp } from './types';
@@ -24,6 +27,8 @@ export const TRANSACTION_MAX_AGE_MS = 270_000;
 export const TRANSACTION_MAX_IDLE_MS = 60_000;
 /** How long ended transactions are remembered (for retryTransaction and clear errors). */
 const FINISHED_RETENTION_MS = 5 * 60_000;
+const ABORTED_MESSAGE = 'Transaction was aborted because of contention with another transaction; retry it.';
+const EXPIRED_MESSAGE = 'The referenced transaction has expired or is no longer valid.';
 
 export interface TransactionOptions {
   mode?: 'readOnly' | 'readWrite';
@@ -33,9 +38,8 @@ export interface TransactionOptions {
 
 type State = 'active' | 'committed' | 'rolledBack' | 'aborted' | 'expired';
 
-interface LockWaiter {
-  txn: Transaction;
-  path: string;
+/** A commit waiting for older readers of the documents it writes. */
+interface CommitWait {
   resolve: () => void;
   reject: (e: Error) => void;
 }
@@ -51,8 +55,12 @@ export class Transaction {
   /** Document versions seen: path → update time (null = absent). */
   readonly reads = new Map<string, Micros | null>();
   readonly queries: RecordedQuery[] = [];
+  /** Paths this transaction holds a (shared) read lock on. */
   readonly locks = new Set<string>();
-  readonly waiting = new Set<LockWaiter>();
+  /** Set while its commit waits for older transactions. */
+  waiting: CommitWait | undefined;
+  /** Commits of younger transactions waiting for this one to end. */
+  readonly waiters = new Set<() => void>();
   lastActivity = Date.now();
   readonly startedAt = Date.now();
   endedAt = 0;
@@ -77,7 +85,8 @@ export class Transaction {
 
 export class TransactionManager {
   private readonly txns = new Map<string, Transaction>();
-  private readonly lockTable = new Map<string, { owner: Transaction; queue: LockWaiter[] }>();
+  /** path → active read-write transactions holding a shared read lock on it. */
+  private readonly lockTable = new Map<string, Set<Transaction>>();
   private seq = 0;
 
   /** Starts a transaction; `now` is the database read time for read-only ones without readTime. */
@@ -102,8 +111,7 @@ export class TransactionManager {
     const txn = id && id.length > 0 ? this.txns.get(Buffer.from(id).toString('hex')) : undefined;
     if (!txn) throw invalidArgument('The referenced transaction has expired or is no longer valid.');
     this.expireIfDue(txn, Date.now());
-    if (txn.state === 'aborted') throw aborted('Transaction was aborted because of contention with another transaction; retry it.');
-    if (txn.state !== 'active') throw invalidArgument('The referenced transaction has expired or is no longer valid.');
+    this.checkActive(txn);
     txn.lastActivity = Date.now();
     return txn;
   }
@@ -115,74 +123,82 @@ export class TransactionManager {
     if (txn.state === 'active') this.end(txn, 'rolledBack');
   }
 
-  /** Locks `paths` for a read-write transaction (in name order), waiting for older holders. */
-  async lock(txn: Transaction, paths: string[]): Promise<void> {
+  /** Takes shared read locks on `paths` for a read-write transaction; never waits. */
+  lock(txn: Transaction, paths: Iterable<string>): void {
+    this.checkActive(txn);
     if (txn.readOnly) return;
-    const sorted = [...new Set(paths)].sort();
-    for (const path of sorted) {
-      if (txn.state !== 'active') break;
-      await this.acquire(txn, path);
+    for (const path of paths) {
+      if (txn.locks.has(path)) continue;
+      let holders = this.lockTable.get(path);
+      if (!holders) this.lockTable.set(path, (holders = new Set()));
+      holders.add(txn);
+      txn.locks.add(path);
     }
-    if (txn.state === 'aborted') throw aborted('Transaction was aborted because of contention with another transaction; retry it.');
-    if (txn.state !== 'active') throw invalidArgument('The referenced transaction has expired or is no longer valid.');
     txn.lastActivity = Date.now();
   }
 
-  private acquire(txn: Transaction, path: string): Promise<void> | void {
-    const lock = this.lockTable.get(path);
-    if (!lock) {
-      this.lockTable.set(path, { owner: txn, queue: [] });
-      txn.locks.add(path);
-      return;
+  /**
+   * Wound-wait for a commit of `txn` that writes `paths`: younger transactions holding read locks
+   * on them are aborted now; if older ones hold some, returns a promise that settles when one of
+   * them ends (the caller then asks again) and rejects with ABORTED if `txn` is wounded meanwhile.
+   * Undefined means the commit may proceed now (synchronously, before anything else runs).
+   */
+  commitBlockers(txn: Transaction, paths: Iterable<string>): Promise<void> | undefined {
+    this.checkActive(txn);
+    const older = new Set<Transaction>();
+    for (const path of paths) {
+      const holders = this.lockTable.get(path);
+      if (!holders) continue;
+      for (const other of [...holders]) {
+        if (other === txn || other.state !== 'active') continue;
+        if (other.priority < txn.priority) older.add(other);
+        else this.end(other, 'aborted');
+      }
     }
-    if (lock.owner === txn) return;
+    if (older.size === 0) return undefined;
     return new Promise<void>((resolve, reject) => {
-      const waiter: LockWaiter = { txn, path, resolve, reject };
-      const i = lock.queue.findIndex((w) => w.txn.priority > txn.priority);
-      if (i < 0) lock.queue.push(waiter);
-      else lock.queue.splice(i, 0, waiter);
-      txn.waiting.add(waiter);
-      // Wound-wait: an older transaction never waits for a younger one.
-      if (txn.priority < lock.owner.priority) this.end(lock.owner, 'aborted');
+      const done = (): void => {
+        for (const o of older) o.waiters.delete(done);
+        txn.waiting = undefined;
+        resolve();
+      };
+      for (const o of older) o.waiters.add(done);
+      txn.waiting = {
+        resolve: done,
+        reject: (e) => {
+          for (const o of older) o.waiters.delete(done);
+          txn.waiting = undefined;
+          reject(e);
+        },
+      };
     });
   }
 
-  private release(txn: Transaction, path: string): void {
-    const lock = this.lockTable.get(path);
-    if (!lock || lock.owner !== txn) return;
-    const next = lock.queue.shift();
-    if (!next) {
-      this.lockTable.delete(path);
-      return;
-    }
-    lock.owner = next.txn;
-    next.txn.waiting.delete(next);
-    next.txn.locks.add(path);
-    next.resolve();
+  private checkActive(txn: Transaction): void {
+    if (txn.state === 'aborted') throw aborted(ABORTED_MESSAGE);
+    if (txn.state !== 'active') throw invalidArgument(EXPIRED_MESSAGE);
   }
 
-  /** Ends a transaction: releases its locks and fails its pending lock waits. */
+  /** Ends a transaction: releases its locks, fails its own pending commit, wakes commits waiting for it. */
   end(txn: Transaction, state: Exclude<State, 'active'>): void {
     if (txn.state !== 'active') return;
     txn.state = state;
     txn.endedAt = Date.now();
-    for (const w of txn.waiting) {
-      const lock = this.lockTable.get(w.path);
-      if (lock) lock.queue = lock.queue.filter((x) => x !== w);
-      w.reject(
-        state === 'aborted'
-          ? aborted('Transaction was aborted because of contention with another transaction; retry it.')
-          : invalidArgument('The referenced transaction has expired or is no longer valid.'),
-      );
+    for (const path of txn.locks) {
+      const holders = this.lockTable.get(path);
+      if (!holders) continue;
+      holders.delete(txn);
+      if (holders.size === 0) this.lockTable.delete(path);
     }
-    txn.waiting.clear();
-    for (const path of txn.locks) this.release(txn, path);
     txn.locks.clear();
+    txn.waiting?.reject(state === 'aborted' ? aborted(ABORTED_MESSAGE) : invalidArgument(EXPIRED_MESSAGE));
+    for (const wake of [...txn.waiters]) wake();
+    txn.waiters.clear();
   }
 
   private expireIfDue(txn: Transaction, nowMs: number): void {
     if (txn.state !== 'active') return;
-    if (nowMs - txn.startedAt > TRANSACTION_MAX_AGE_MS || (txn.waiting.size === 0 && nowMs - txn.lastActivity > TRANSACTION_MAX_IDLE_MS)) {
+    if (nowMs - txn.startedAt > TRANSACTION_MAX_AGE_MS || (!txn.waiting && nowMs - txn.lastActivity > TRANSACTION_MAX_IDLE_MS)) {
       this.end(txn, 'expired');
     }
   }

@@ -11,6 +11,7 @@ import { fromTimestamp, type Micros } from './clock';
 import { makeStoredDoc, type StoredDoc } from './store';
 import { applyTransform, transformKind, type FieldTransform } from './transforms';
 import { checkDocumentSize, MAX_TRANSFORMS_PER_DOCUMENT, validateFieldPathForWrite } from './limits';
+import { truncateTimestamps, truncateValues } from './precision';
 
 export interface Precondition {
   conditionType?: 'exists' | 'updateTime';
@@ -117,6 +118,14 @@ export function applyWrite(
   if (w.delete !== undefined) return { after: null, result: {} };
 
   const transforms = w.update ? w.updateTransforms : w.transform?.fieldTransforms;
+  // Stored timestamps have microsecond precision; the request's values are ours to normalize.
+  if (w.update) truncateTimestamps(w.update.fields);
+  if (transforms) {
+    for (const t of transforms) {
+      truncateValues(t.appendMissingElements?.values);
+      truncateValues(t.removeAllFromArray?.values);
+    }
+  }
   let fields: Fields;
   let edited = false; // whether `fields` may differ from current.fields
   if (w.update) {

@@ -7,14 +7,24 @@
  */
 import { http, type HttpFunction } from '@google-cloud/functions-framework';
 import { startRun } from './steps/run/startRun';
+import { fetchAccount } from './steps/ingest/account';
+import { fetchGas } from './steps/ingest/gas';
+import { fetchPools } from './steps/ingest/pools';
+import { fetchPrices } from './steps/ingest/prices';
+import { importScores } from './steps/ingest/scores';
 
 /** Every HTTP function, by the name it is deployed and served under (pipeline order). */
 export const FUNCTIONS: Readonly<Record<string, HttpFunction>> = Object.freeze({
   startRun,
+  fetchPools,
+  fetchPrices,
+  fetchGas,
+  fetchAccount,
+  importScores,
 });
 
 export const FUNCTION_NAMES: readonly string[] = Object.freeze(Object.keys(FUNCTIONS));
 
 for (const [name, handler] of Object.entries(FUNCTIONS)) http(name, handler);
 
-export { startRun };
+export { startRun, fetchPools, fetchPrices, fetchGas, fetchAccount, importScores };

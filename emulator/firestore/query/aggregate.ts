@@ -2,6 +2,13 @@
  * RunAggregationQuery: count (with up_to), sum and avg over the documents the nested query returns
  * (after its filters, cursors, offset and limit).
  *
+ * sum() and avg() are computed from index entries of their field
+ * (https://cloud.google.com/blog/products/databases/aggregate-with-sum-and-avg-in-firestore: "a field
+ * must be indexed to calculate an aggregation"), so a query with sum/avg aggregations only covers the
+ * documents that have every aggregated field (of any type, null included), for all of its
+ * aggregations, count() too, and before its offset and limit. The official emulator and the Firebase
+ * SDKs' integration tests agree (four documents, one missing a field: count() is 3).
+ *
  * sum: integers add exactly and stay an integer unless the int64 range overflows (then double);
  * any double makes the result a double; non-numeric and missing values are ignored; no numeric
  * values gives integer 0. avg: always a double, null when there is no numeric value. NaN propagates.
@@ -105,7 +112,15 @@ export function runAggregation(
   const kinds = aggs.map(kindOf);
   const fields = aggs.map((a, i) => (kinds[i] === 'count' ? undefined : fieldRef((a.sum ?? a.avg)?.field?.fieldPath)));
   const q = normalizeQuery(parentPath, aggQuery.structuredQuery ?? {}, opts.documentsRoot);
-  const docs = executeQuery(source, { ...q, select: undefined }, opts);
+  const required = fields.filter((f): f is NonNullable<typeof f> => f !== undefined);
+  let docs: StoredDocument[];
+  if (required.length === 0) docs = executeQuery(source, { ...q, select: undefined }, opts);
+  else {
+    // The implicit existence filter applies before offset and limit.
+    const all = executeQuery(source, { ...q, select: undefined, offset: 0, limit: undefined }, opts);
+    const present = all.filter((d) => required.every((f) => getField(d.fields, f.segments) !== undefined));
+    docs = present.slice(q.offset, q.limit === undefined ? undefined : q.offset + q.limit);
+  }
   const result: Record<string, Value> = {};
   aggs.forEach((a, i) => {
     const kind = kinds[i];

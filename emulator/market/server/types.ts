@@ -1,67 +1,20 @@
-/**
- * Shared types of the market stand-ins. `MarketSource` is the slice of the simulated market
- * (emulator/market/sim) the HTTP handlers read; it is declared here structurally so handlers and
- * tests can be fed any object of that shape (the simulator, or a small fake in a unit test).
- */
+/** Shared types of the market stand-ins. */
+import type { GasHour, OhlcvBar, SimMarketOptions, SimulatedMarket, TokenInfo } from '../sim/types';
 
 export type ServiceName = 'defillama' | 'cmc' | 'gas' | 'etherscan' | 'slack';
 export const SERVICES: readonly ServiceName[] = ['defillama', 'cmc', 'gas', 'etherscan', 'slack'];
 
-export interface TokenInfoLike {
-  symbol: string;
-  name: string;
-  address: string;
-  cmcId: number;
-  decimals: number;
-  kind: string;
-  blacklisted?: boolean;
-}
-
-export interface OhlcvBarLike {
-  /** YYYY-MM-DD (UTC day of the bar). */
-  date: string;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  marketCap: number;
-}
-
-export interface GasHourLike {
-  /** Start of the hour (any ISO form; re-rendered as ethgastracker's `+00:00`). */
-  period: string;
-  baseFee: number;
-  min: number;
-  max: number;
-  median: number;
-  gasLimit: number;
-  gasUsed: number;
-  txCount: number;
-  ethPrice: number;
-}
-
-/** One Etherscan account row (tokentx or txlist): every value is a string, as Etherscan sends it. */
+/**
+ * The slice of the simulated market the handlers read (emulator/market/sim's SimulatedMarket minus
+ * its metadata), so a test can hand in a small fake.
+ */
+export type MarketSource = Pick<SimulatedMarket, 'poolsSnapshot' | 'poolChart' | 'tokens' | 'ohlcvDaily' | 'gasHourly' | 'treasury'> & { readonly startDate?: string; readonly endDate?: string };
+export type TokenInfoLike = TokenInfo;
+export type OhlcvBarLike = OhlcvBar;
+export type GasHourLike = GasHour;
+/** An Etherscan account row (tokentx or txlist): string fields, as Etherscan sends them. */
 export type EtherscanRow = Record<string, string>;
-
-export interface TreasuryLike {
-  address: string;
-  ethBalanceWei(date: string): string | bigint | number;
-  tokenBalanceRaw(contract: string, date: string): string | bigint | number;
-  transfers(upTo: string): EtherscanRow[];
-  normalTxs(upTo: string): EtherscanRow[];
-}
-
-export interface MarketSource {
-  poolsSnapshot(date: string): unknown[];
-  poolChart(poolId: string, upTo: string): unknown[] | undefined;
-  tokens(): TokenInfoLike[];
-  ohlcvDaily(cmcId: number, from: string, to: string): OhlcvBarLike[];
-  gasHourly(fromIso: string, toIso: string): GasHourLike[];
-  treasury(): TreasuryLike;
-  /** Last simulated day; the clock starts there. */
-  endDate?: string;
-}
+export type { SimMarketOptions };
 
 /** The simulated "now". `today` is a YYYY-MM-DD; `now` defaults to the last millisecond of it. */
 export interface Clock {

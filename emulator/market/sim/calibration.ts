@@ -25,6 +25,8 @@ export interface Calibration {
     dAbs: { stable: Quantiles; other: Quantiles };
     /** Across pools: quantiles of each pool's median |Δ ln apy| (daily jitter heterogeneity). */
     poolMedianDLog: { stable: Quantiles; other: Quantiles };
+    /** Aave V3 USDC (Ethereum) chart: median |Δ ln apy| and apy quantiles, the reference for lending pools. */
+    lendingReference: { medianDLogApy: number; apy: Quantiles };
   };
   chart: {
     /** Missing calendar days / span, over all chart histories (first to last row). */
@@ -35,6 +37,8 @@ export interface Calibration {
     /** Level changes: |ln(median next 30 d / median previous 30 d)| > ln 1.5, counted once per 30 days. */
     regimeShiftsPerPoolYear: number;
     regimeShiftAbsLog: Quantiles;
+    /** Quantiles of each chart pool's median apy: the chart bundle favours high-APY pools. */
+    poolMedianApy: Quantiles;
   };
   tvl: {
     /** Quantiles of log10(tvlUsd) in the /pools snapshots. */
@@ -70,7 +74,7 @@ export interface Calibration {
   };
 }
 
-export const CALIBRATION: Calibration = raw as Calibration;
+export const CALIBRATION: Calibration = raw as unknown as Calibration;
 
 /**
  * Inverse CDF from measured quantiles: linear interpolation between the QPROBS points in

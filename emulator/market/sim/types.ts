@@ -3,7 +3,7 @@
 export interface SimMarketOptions {
   /** PRNG seed; default 42. */
   seed?: number;
-  /** Number of pool slots; ≈ the number of pools `GET /pools` lists on any day. Default 19,000. */
+  /** Universe size: ≈ the number of pools `GET /pools` lists on any day (±10 %). Default 19,000. */
   pools?: number;
   /** History length in days ending at endDate (charts, prices, gas start at startDate). Default 1095. */
   days?: number;

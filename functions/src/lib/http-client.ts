@@ -41,6 +41,8 @@ export interface HttpClientOptions {
 export interface RequestSpec<T> {
   /** Path under the base URL, e.g. "/pools". Used in error messages. */
   path: string;
+  /** How errors name the request (default: the path), e.g. "/v2/api action=tokentx". */
+  label?: string;
   query?: Record<string, string | number | undefined>;
   /** Validates the parsed JSON; failing it is retried, then reported with the field path. */
   schema?: z.ZodType<T>;
@@ -175,7 +177,7 @@ export class HttpClient {
 
   /** GET a JSON document, retrying what is worth retrying; throws a classified error otherwise. */
   async getJson<T>(spec: RequestSpec<T>): Promise<JsonResponse<T>> {
-    const where = `${this.source} ${spec.path}`;
+    const where = `${this.source} ${spec.label ?? spec.path}`;
     let last: Error = new UpstreamError(this.source, `${where}: no attempt made`);
     for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
       const outcome = await this.semaphore.run(() => this.attempt(spec, where, attempt + 1));

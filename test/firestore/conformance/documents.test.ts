@@ -158,6 +158,39 @@ describe('value types round-trip', () => {
     expect((data.date as Timestamp).toMillis()).toBe(Date.UTC(2024, 1, 29, 12, 0, 0, 7));
   });
 
+  it('sub-microsecond digits are dropped everywhere a timestamp is stored: maps, arrays, merges, array transforms', async () => {
+    const ref = db().collection('types').doc('ts-nested');
+    const nano = (n: number) => new Timestamp(1700000000, n);
+    await ref.set({ m: { t: nano(111222333), deep: { arr: [nano(1999)] } }, arr: [nano(5), { t: nano(999999999) }] });
+    await ref.set({ merged: { t: nano(444555666) } }, { merge: true });
+    await ref.update({ union: FieldValue.arrayUnion(nano(777888999)), 'm.u': nano(123) });
+    const data = (await ref.get()).data()!;
+    const nanos = (t: unknown) => (t as Timestamp).nanoseconds;
+    expect(nanos(data.m.t)).toBe(111222000);
+    expect(nanos(data.m.deep.arr[0])).toBe(1000);
+    expect(nanos(data.arr[0])).toBe(0);
+    expect(nanos(data.arr[1].t)).toBe(999999000);
+    expect(nanos(data.merged.t)).toBe(444555000);
+    expect(nanos(data.union[0])).toBe(777888000);
+    expect(nanos(data.m.u)).toBe(0);
+    // Stored values compare at the stored precision: an equality filter with the full-precision
+    // value's truncation finds the document, and arrayRemove of the original value removes it.
+    expect((await db().collection('types').where('m.t', '==', nano(111222000)).get()).size).toBe(1);
+    await ref.update({ union: FieldValue.arrayRemove(nano(777888000)) });
+    expect((await ref.get()).get('union')).toEqual([]);
+  });
+
+  it('create, update and read times are whole microseconds', async () => {
+    const ref = db().collection('types').doc('times');
+    const res = await ref.set({ v: 1 });
+    await ref.update({ v: 2, at: FieldValue.serverTimestamp() });
+    const snap = await ref.get();
+    for (const t of [res.writeTime, snap.createTime!, snap.updateTime!, snap.readTime, snap.get('at') as Timestamp]) {
+      expect(t.nanoseconds % 1000).toBe(0);
+    }
+    expect((snap.get('at') as Timestamp).isEqual(snap.updateTime!)).toBe(true);
+  });
+
   it('GeoPoint and DocumentReference values round-trip', async () => {
     const ref = db().collection('types').doc('geo');
     const target = db().collection('other').doc('x').collection('sub').doc('y');

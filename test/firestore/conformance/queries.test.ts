@@ -435,3 +435,22 @@ describe('collection groups and document ids', () => {
     expect(snap.size).toBe(0);
   });
 });
+
+describe('PartitionQuery (CollectionGroup.getPartitions)', () => {
+  it('partitions cover every document of the group exactly once', async () => {
+    const batch = db().batch();
+    for (let i = 0; i < 120; i++) batch.set(db().doc(`shards/s${i % 6}/parts/p${String(i).padStart(3, '0')}`), { i });
+    await batch.commit();
+    const seen: string[] = [];
+    let partitions = 0;
+    for await (const partition of db().collectionGroup('parts').getPartitions(4)) {
+      partitions++;
+      const snap = await partition.toQuery().get();
+      seen.push(...snap.docs.map((d) => d.ref.path));
+    }
+    expect(partitions).toBeGreaterThanOrEqual(1);
+    expect(partitions).toBeLessThanOrEqual(4);
+    expect(seen).toHaveLength(120);
+    expect(new Set(seen).size).toBe(120);
+  });
+});

@@ -112,20 +112,29 @@ describe('read-write transactions', () => {
   }, 180_000);
 
   it('contention: two transactions that both read a document before either writes; one is retried', async () => {
+    // Locks taken by reads block other operations from *changing* the document, not from reading
+    // it (https://firebase.google.com/docs/firestore/transaction-data-contention), so both
+    // transactions can read before either commits; then only one of them may commit on that read.
     const ref = db().collection('contention').doc('c');
     await ref.set({ n: 0, log: [] });
     const bothRead = { count: 0, ...deferred() };
     let attempts = 0;
+    let concurrentReads: boolean | undefined;
     const run = (name: string) =>
       db().runTransaction(
         async (tx) => {
           attempts++;
           const snap = await tx.get(ref);
           if (attempts <= 2) {
-            // First attempts: wait until both transactions have read the same version.
+            // First attempts: wait until both transactions have read the same version. The bound
+            // only keeps a blocking implementation from stalling the suite until its lock timeout.
             bothRead.count++;
             if (bothRead.count === 2) bothRead.resolve();
-            await bothRead.promise;
+            const reached = await Promise.race([
+              bothRead.promise.then(() => true),
+              new Promise<boolean>((r) => setTimeout(() => r(false), 10_000)),
+            ]);
+            concurrentReads = concurrentReads ?? reached;
           }
           tx.update(ref, { n: (snap.get('n') as number) + 1, log: [...(snap.get('log') as string[]), name] });
         },
@@ -135,6 +144,7 @@ describe('read-write transactions', () => {
     const data = (await ref.get()).data()!;
     expect(data.n).toBe(2);
     expect([...data.log].sort()).toEqual(['t1', 't2']);
+    expect(concurrentReads).toBe(true);
     expect(attempts).toBeGreaterThanOrEqual(3);
   }, 120_000);
 

@@ -140,12 +140,17 @@ describe('transactions', () => {
     const ref = db.doc('t/counter');
     await ref.set({ n: 0 });
     const workers = 8;
+    // Reads are shared, so each round of concurrent readers has one winner and the rest retry;
+    // give every worker enough attempts that the outcome never depends on retry timing.
     await Promise.all(
       Array.from({ length: workers }, () =>
-        db.runTransaction(async (tx) => {
-          const n = (await tx.get(ref)).get('n') as number;
-          tx.update(ref, { n: n + 1 });
-        }),
+        db.runTransaction(
+          async (tx) => {
+            const n = (await tx.get(ref)).get('n') as number;
+            tx.update(ref, { n: n + 1 });
+          },
+          { maxAttempts: workers + 2 },
+        ),
       ),
     );
     expect((await ref.get()).get('n')).toBe(workers);

@@ -118,28 +118,67 @@ describe('store', () => {
   });
 });
 
-describe('transaction manager', () => {
-  test('a younger transaction waits for the lock; commit order follows lock order', async () => {
+describe('transaction manager (shared read locks, wound-wait at commit)', () => {
+  const ABORTED = expect.objectContaining({ code: 10 });
+
+  test('reads are shared: two transactions read-lock the same document without waiting', () => {
     const m = new TransactionManager();
-    const older = m.begin({ readWrite: {} }, 0);
-    const younger = m.begin({ readWrite: {} }, 0);
-    await m.lock(older, ['d']);
-    let youngerGotLock = false;
-    const waiting = m.lock(younger, ['d']).then(() => (youngerGotLock = true));
-    await new Promise((r) => setImmediate(r));
-    expect(youngerGotLock).toBe(false);
-    m.end(older, 'committed');
-    await waiting;
-    expect(youngerGotLock).toBe(true);
+    const a = m.begin({ readWrite: {} }, 0);
+    const b = m.begin({ readWrite: {} }, 0);
+    m.lock(a, ['d']);
+    m.lock(b, ['d']);
+    expect(a.locks.has('d') && b.locks.has('d')).toBe(true);
+    expect(() => m.get(a.id)).not.toThrow();
+    expect(() => m.get(b.id)).not.toThrow();
   });
 
-  test('an older transaction wounds a younger lock holder, which then fails with ABORTED', async () => {
+  test('both read, both commit (upgrade deadlock): the older commits at once, the younger is aborted', async () => {
     const m = new TransactionManager();
     const older = m.begin({ readWrite: {} }, 0);
     const younger = m.begin({ readWrite: {} }, 0);
-    await m.lock(younger, ['d']);
-    await m.lock(older, ['d']);
-    expect(() => m.get(younger.id)).toThrow(expect.objectContaining({ code: 10 }));
+    m.lock(older, ['d']);
+    m.lock(younger, ['d']);
+    // The younger asks first: it has to wait for the older reader.
+    const youngerWait = m.commitBlockers(younger, ['d']);
+    expect(youngerWait).toBeInstanceOf(Promise);
+    // The older asks: it wounds the younger (whose wait fails with ABORTED) and may commit now.
+    expect(m.commitBlockers(older, ['d'])).toBeUndefined();
+    await expect(youngerWait).rejects.toEqual(ABORTED);
+    expect(() => m.get(younger.id)).toThrow(ABORTED);
+  });
+
+  test('a younger commit waits for an older reader and proceeds once it ends', async () => {
+    const m = new TransactionManager();
+    const older = m.begin({ readWrite: {} }, 0);
+    const younger = m.begin({ readWrite: {} }, 0);
+    m.lock(older, ['d']);
+    m.lock(younger, ['d']);
+    let released = false;
+    const wait = m.commitBlockers(younger, ['d'])!.then(() => (released = true));
+    await new Promise((r) => setImmediate(r));
+    expect(released).toBe(false);
+    m.end(older, 'rolledBack');
+    await wait;
+    expect(m.commitBlockers(younger, ['d'])).toBeUndefined();
+  });
+
+  test('an older commit wounds a younger reader, which then fails with ABORTED', () => {
+    const m = new TransactionManager();
+    const older = m.begin({ readWrite: {} }, 0);
+    const younger = m.begin({ readWrite: {} }, 0);
+    m.lock(younger, ['d']);
+    expect(m.commitBlockers(older, ['d'])).toBeUndefined();
+    expect(() => m.get(younger.id)).toThrow(ABORTED);
+    expect(() => m.lock(younger, ['e'])).toThrow(ABORTED);
+  });
+
+  test('readers of other documents are not affected by a commit', () => {
+    const m = new TransactionManager();
+    const older = m.begin({ readWrite: {} }, 0);
+    const younger = m.begin({ readWrite: {} }, 0);
+    m.lock(younger, ['other']);
+    expect(m.commitBlockers(older, ['d'])).toBeUndefined();
+    expect(() => m.get(younger.id)).not.toThrow();
   });
 
   test('a retried transaction keeps the priority of the attempt it retries', async () => {

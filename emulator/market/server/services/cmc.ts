@@ -13,7 +13,7 @@ import { addDays } from '../clock';
 
 const DAY_MS = 86_400_000;
 
-function status(ctx: HandlerContext, extra: { error_code?: number; error_message?: string | null; credit_count?: number } = {}) {
+function status(ctx: Pick<HandlerContext, 'clock'>, extra: { error_code?: number; error_message?: string | null; credit_count?: number } = {}) {
   return {
     timestamp: nowIso(ctx.clock),
     error_code: extra.error_code ?? 0,
@@ -24,7 +24,7 @@ function status(ctx: HandlerContext, extra: { error_code?: number; error_message
   };
 }
 
-function fail(ctx: HandlerContext, http: number, code: number, message: string): ServiceResponse {
+function fail(ctx: Pick<HandlerContext, 'clock'>, http: number, code: number, message: string): ServiceResponse {
   const s = status(ctx, { error_code: code, error_message: message });
   return { status: http, body: { status: { timestamp: s.timestamp, error_code: code, error_message: message, elapsed: 0, credit_count: 0 } } };
 }
@@ -41,6 +41,8 @@ function parseTime(value: string | null): number | undefined | 'bad' {
 
 interface CoinSelection {
   by: 'id' | 'symbol' | 'slug';
+  /** How many coins were asked for: the shape follows the request, not what was found. */
+  requested: number;
   coins: Array<{ key: string; tokens: TokenInfoLike[] }>;
 }
 
@@ -62,7 +64,7 @@ function selectCoins(req: ServiceRequest, ctx: HandlerContext): CoinSelection | 
     else coins.push({ key: by === 'symbol' ? key.toUpperCase() : key, tokens: by === 'symbol' ? found : [found[0]] });
   }
   if (invalid.length && !skipInvalid) return fail(ctx, 400, 400, `Invalid value${invalid.length > 1 ? 's' : ''} for "${by}": "${invalid.join(',')}"`);
-  return { by, coins };
+  return { by, requested: keys.length, coins };
 }
 
 function checkConvert(req: ServiceRequest, ctx: HandlerContext): ServiceResponse | undefined {
@@ -106,7 +108,7 @@ function ohlcv(req: ServiceRequest, ctx: HandlerContext): ServiceResponse {
   if (count !== undefined && !(Number.isInteger(count) && count >= 1 && count <= 10000)) return fail(ctx, 400, 400, `Invalid value for "count": "${countParam}"`);
   const sel = selectCoins(req, ctx);
   if ('status' in sel && typeof sel.status === 'number') return sel as ServiceResponse;
-  const { by, coins } = sel as CoinSelection;
+  const { by, requested, coins } = sel as CoinSelection;
 
   const nowMs = Date.parse(nowIso(ctx.clock));
   const endMs = Math.min(end ?? nowMs, nowMs);
@@ -127,7 +129,7 @@ function ohlcv(req: ServiceRequest, ctx: HandlerContext): ServiceResponse {
   let data: unknown;
   let rowsPath: Array<string | number> | undefined;
   if (by === 'symbol') data = Object.fromEntries(coins.map((c) => [c.key, c.tokens.map(series)]));
-  else if (coins.length === 1) {
+  else if (requested === 1 && coins.length === 1) {
     data = series(coins[0].tokens[0]);
     rowsPath = ['data', 'quotes'];
   } else data = Object.fromEntries(coins.map((c) => [String(c.tokens[0].cmcId), series(c.tokens[0])]));
@@ -144,8 +146,8 @@ function coinObject(t: TokenInfoLike, ctx: HandlerContext, rank: number) {
   const price = last?.close ?? 0;
   const supply = last && price ? last.marketCap / price : 0;
   const updated = nowIso(ctx.clock);
-  const isStable = /stable/i.test(t.kind);
-  const native = !/^0x[0-9a-fA-F]{40}$/.test(t.address);
+  const isStable = t.kind === 'usd-stable' || t.kind === 'yield-stable';
+  const native = !t.address || !/^0x[0-9a-fA-F]{40}$/.test(t.address);
   return {
     id: t.cmcId,
     name: t.name,
@@ -200,10 +202,17 @@ function quotesLatest(req: ServiceRequest, ctx: HandlerContext): ServiceResponse
   return { status: 200, body: { status: { ...status(ctx, { credit_count: Math.max(1, Math.ceil(coins.length / 100)) }), error_message: null, notice: null }, data } };
 }
 
-export const cmc: Handler = (req, ctx) => {
+/** The key check every CMC call goes through (replay mode too): header, or the query fallback. */
+export function cmcAuth(req: ServiceRequest, ctx: Pick<HandlerContext, 'clock' | 'cmcApiKey'>): ServiceResponse | undefined {
   const key = header(req.headers, 'x-cmc_pro_api_key') ?? req.query.get('CMC_PRO_API_KEY') ?? undefined;
   if (!key) return fail(ctx, 401, 1002, 'API key missing.');
   if (key !== ctx.cmcApiKey) return fail(ctx, 401, 1001, 'This API Key is invalid.');
+  return undefined;
+}
+
+export const cmc: Handler = (req, ctx) => {
+  const denied = cmcAuth(req, ctx);
+  if (denied) return denied;
   if (req.method !== 'GET') return fail(ctx, 405, 405, `Method ${req.method} not allowed`);
   if (req.path === '/v2/cryptocurrency/ohlcv/historical') return ohlcv(req, ctx);
   if (req.path === '/v2/cryptocurrency/quotes/latest') return quotesLatest(req, ctx);

@@ -37,7 +37,8 @@ function history(req: ServiceRequest, ctx: HandlerContext, action: 'txlist' | 't
     const today = ctx.clock.today();
     const nowMs = Date.parse(nowIso(ctx.clock));
     const head = blockAt(nowMs);
-    rows = (action === 'tokentx' ? treasury.transfers(today) : treasury.normalTxs(today))
+    const source: EtherscanRow[] = action === 'tokentx' ? treasury.transfers(today).map((t) => ({ ...t })) : treasury.normalTxs(today);
+    rows = source
       .filter((t) => Number(t.timeStamp) * 1000 <= nowMs)
       .filter((t) => !contract || (t.contractAddress ?? '').toLowerCase() === contract.toLowerCase())
       .filter((t) => Number(t.blockNumber) >= startBlock && Number(t.blockNumber) <= endBlock)
@@ -78,7 +79,8 @@ function tokenBalance(req: ServiceRequest, ctx: HandlerContext): ServiceResponse
 const gweiString = (x: number) => String(Number(x.toFixed(9)));
 
 function gasOracle(req: ServiceRequest, ctx: HandlerContext): ServiceResponse {
-  if (req.query.get('chainid') !== '1') return notOk('Error! Missing Or invalid Module name');
+  // Only mainnet is simulated; the real oracle exists on a few L1s and not on Base, Arbitrum or Optimism.
+  if (req.query.get('chainid') !== '1') return notOk('Error! Missing Or invalid Action name');
   const nowMs = Date.parse(nowIso(ctx.clock));
   const h = ctx.market
     .gasHourly(new Date(nowMs - 3 * 3_600_000).toISOString(), new Date(nowMs).toISOString())
@@ -98,7 +100,8 @@ function gasOracle(req: ServiceRequest, ctx: HandlerContext): ServiceResponse {
   });
 }
 
-export const etherscan: Handler = (req, ctx) => {
+/** Path, chainid and key checks every call goes through (replay mode too), in Etherscan's wording. */
+export function etherscanGuard(req: ServiceRequest, ctx: Pick<HandlerContext, 'etherscanApiKey'>): ServiceResponse | undefined {
   const q = req.query;
   if (req.path === '/api' || req.path === '/api/') {
     return notOk('You are using a deprecated V1 endpoint, switch to Etherscan API V2 using https://docs.etherscan.io/v2-migration');
@@ -112,6 +115,13 @@ export const etherscan: Handler = (req, ctx) => {
   const key = q.get('apikey');
   if (!key) return notOk('Missing/Invalid API Key');
   if (key !== ctx.etherscanApiKey) return notOk('Invalid API Key');
+  return undefined;
+}
+
+export const etherscan: Handler = (req, ctx) => {
+  const denied = etherscanGuard(req, ctx);
+  if (denied) return denied;
+  const q = req.query;
   const module = q.get('module');
   const action = q.get('action');
   if (module === 'account') {

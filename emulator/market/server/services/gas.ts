@@ -18,7 +18,8 @@ function hours(ctx: HandlerContext, spanMs: number): GasHourLike[] {
   const from = new Date(end - spanMs).toISOString();
   return ctx.market
     .gasHourly(from, new Date(end).toISOString())
-    .filter((h) => Date.parse(h.period) <= end)
+    // Hours that started inside (now − span, now]: exactly 168 for the week.
+    .filter((h) => Date.parse(h.period) <= end && Date.parse(h.period) > end - spanMs)
     .sort((a, b) => Date.parse(b.period) - Date.parse(a.period));
 }
 

@@ -69,6 +69,8 @@ export interface ModelInput {
   droppedBeforeGap: number;
   /** Length (days) of the long gap that cut the history, 0 if none. */
   cutGapDays: number;
+  /** Last observation on the original scale (naive returns it exactly, without a scale round trip). */
+  lastRaw: number;
 }
 
 export function toScale(v: number, scale: Scale): number {
@@ -88,7 +90,7 @@ export function modelInput(series: DailySeries, opts: ModelInputOptions): ModelI
   const v = series.values;
   let last = v.length - 1;
   while (last >= 0 && v[last] !== v[last]) last--;
-  if (last < 0) return { y: new Float64Array(0), lastDay: NaN, filledDays: 0, droppedBeforeGap: 0, cutGapDays: 0 };
+  if (last < 0) return { y: new Float64Array(0), lastDay: NaN, filledDays: 0, droppedBeforeGap: 0, cutGapDays: 0, lastRaw: NaN };
   // Walk back from the end to find where the usable history starts.
   let start = 0;
   let run = 0;
@@ -116,5 +118,5 @@ export function modelInput(series: DailySeries, opts: ModelInputOptions): ModelI
     else filledDays++;
     y[i - start] = prev;
   }
-  return { y, lastDay: series.firstDay + last, filledDays, droppedBeforeGap, cutGapDays };
+  return { y, lastDay: series.firstDay + last, filledDays, droppedBeforeGap, cutGapDays, lastRaw: v[last] };
 }

@@ -12,7 +12,9 @@ export type MethodName =
   | 'theta'
   | 'median7'
   | 'trimmedMean14'
-  | 'hampelSes';
+  | 'hampelSes'
+  | 'comb'
+  | 'robustComb';
 
 /** Fitted parameters of one method (empty for parameter-free methods). */
 export type MethodParams = Float64Array;

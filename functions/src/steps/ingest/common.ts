@@ -14,7 +14,7 @@ import { buildParamSources, resolveParams, type Params, type ParamsLayer } from 
 import { RawRecorder } from '../../lib/raw-layer';
 import type { StepContext, StepResult } from '../../lib/step';
 
-/** Clean-layer collections written by the ingestion steps (see the README of this folder). */
+/** Clean-layer collections written by the ingestion steps (layouts: each source's index.ts header). */
 export const INGEST_COLLECTIONS = {
   pools: 'pools',
   poolSnapshots: 'poolSnapshots',

@@ -1,0 +1,119 @@
+/**
+ * Clean layer, pure core (DOMAIN.md step 2): raw /chart rows → one value per pool and UTC day on a
+ * shared calendar, gaps explicit, plus cross-sectional APY outlier flags.
+ *
+ * - The calendar is every day from `from` to `to` inclusive (the caller excludes the still-incomplete
+ *   current day). Rows outside it are ignored.
+ * - Several rows on one day: the one with the latest timestamp wins (DefiLlama's own daily rule).
+ * - A day without a row, or whose value is null/non-finite, is NaN. No forward-fill: no rule asks for
+ *   one, and a filled value would fake stability in the σ7/σ30 metrics that decide the groups.
+ * - Outliers: per day, z = (apy − mean)/std over the pools with a value that day (population std,
+ *   ddof 0, the usual cross-sectional z-score); |z| > 3 is flagged, never removed or altered. With a
+ *   zero std (all equal, or a single pool) nothing is flagged.
+ *
+ * Layout: pool-major Float64Arrays, value of pool p on day d at index p * days.length + d. Typed
+ * arrays keep the 20k × 365 panel at ~58 MB per series and make the metrics loops fast.
+ */
+import { dayRange } from '../../lib/dates';
+
+/** A /chart row as fetched (only the fields the clean layer uses). */
+export interface RawChartRow {
+  timestamp: string;
+  apy: number | null;
+  tvlUsd: number | null;
+}
+
+export interface CleanPanel {
+  days: string[];
+  pools: string[];
+  /** APY in percent, NaN for gaps. */
+  apy: Float64Array;
+  /** TVL in USD, NaN for gaps. */
+  tvl: Float64Array;
+  /** 1 where the day's APY is a cross-sectional outlier (|z| > zThreshold). */
+  outlier: Uint8Array;
+}
+
+export interface CleanOptions {
+  zThreshold?: number;
+}
+
+export const DEFAULT_Z_THRESHOLD = 3;
+
+function finiteOrNaN(v: number | null | undefined): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : NaN;
+}
+
+/** Builds the panel from raw histories (pool id → rows in any order). */
+export function buildCleanPanel(
+  histories: ReadonlyMap<string, readonly RawChartRow[]> | Readonly<Record<string, readonly RawChartRow[]>>,
+  from: string,
+  to: string,
+  options: CleanOptions = {},
+): CleanPanel {
+  const entries: Array<[string, readonly RawChartRow[]]> =
+    histories instanceof Map ? [...histories.entries()] : Object.entries(histories as Record<string, readonly RawChartRow[]>);
+  const days = dayRange(from, to);
+  const dayIndex = new Map(days.map((d, i) => [d, i]));
+  const nDays = days.length;
+  const pools = entries.map(([id]) => id);
+  const apy = new Float64Array(pools.length * nDays).fill(NaN);
+  const tvl = new Float64Array(pools.length * nDays).fill(NaN);
+  const chosenTs: string[] = new Array(nDays);
+
+  entries.forEach(([, rows], p) => {
+    chosenTs.fill('');
+    for (const row of rows) {
+      const day = typeof row.timestamp === 'string' ? row.timestamp.slice(0, 10) : '';
+      const d = dayIndex.get(day);
+      if (d === undefined) continue;
+      // ISO-8601 UTC strings of the same format order lexically; the latest row of the day wins.
+      if (row.timestamp < chosenTs[d]) continue;
+      chosenTs[d] = row.timestamp;
+      apy[p * nDays + d] = finiteOrNaN(row.apy);
+      tvl[p * nDays + d] = finiteOrNaN(row.tvlUsd);
+    }
+  });
+
+  const outlier = flagOutliers(apy, pools.length, nDays, options.zThreshold ?? DEFAULT_Z_THRESHOLD);
+  return { days, pools, apy, tvl, outlier };
+}
+
+/**
+ * Cross-sectional z-score flags per day. Two passes per day (mean, then squared deviations) so a
+ * large common level does not cancel the spread.
+ */
+export function flagOutliers(values: Float64Array, nPools: number, nDays: number, zThreshold = DEFAULT_Z_THRESHOLD): Uint8Array {
+  const flags = new Uint8Array(nPools * nDays);
+  for (let d = 0; d < nDays; d++) {
+    let n = 0;
+    let sum = 0;
+    for (let p = 0; p < nPools; p++) {
+      const v = values[p * nDays + d];
+      if (v === v) {
+        n++;
+        sum += v;
+      }
+    }
+    if (n < 2) continue;
+    const mean = sum / n;
+    let ss = 0;
+    for (let p = 0; p < nPools; p++) {
+      const v = values[p * nDays + d];
+      if (v === v) ss += (v - mean) * (v - mean);
+    }
+    const std = Math.sqrt(ss / n);
+    if (!(std > 0)) continue;
+    for (let p = 0; p < nPools; p++) {
+      const i = p * nDays + d;
+      const v = values[i];
+      if (v === v && Math.abs(v - mean) / std > zThreshold) flags[i] = 1;
+    }
+  }
+  return flags;
+}
+
+/** A pool's row of a pool-major panel (a view, not a copy). */
+export function poolRow(values: Float64Array, p: number, nDays: number): Float64Array {
+  return values.subarray(p * nDays, (p + 1) * nDays);
+}
