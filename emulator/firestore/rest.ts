@@ -7,13 +7,18 @@
 import http from 'node:http';
 import type { FirestoreEmulatorState } from './emulator';
 
+export const EMULATOR_HEADER = 'x-firestore-emulator';
+export const EMULATOR_NAME = 'defiyieldopt-embedded';
+
 const CLEAR_RE = /^\/emulator\/v1\/projects\/([^/]+)(?:\/databases\/([^/]+))?\/documents\/?$/;
 
 export function createRestHandler(state: FirestoreEmulatorState): http.RequestListener {
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const reply = (code: number, body: string, type = 'text/plain; charset=utf-8'): void => {
-      res.writeHead(code, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+      // The identifying header lets a test suite pointed at FIRESTORE_EMULATOR_HOST tell this
+      // emulator from the official one (whose known gaps it then skips).
+      res.writeHead(code, { 'content-type': type, 'content-length': Buffer.byteLength(body), [EMULATOR_HEADER]: EMULATOR_NAME });
       res.end(body);
     };
     // Drain any request body before answering.

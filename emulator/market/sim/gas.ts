@@ -9,6 +9,8 @@ import { fromQuantiles } from './calibration';
 import { hashInts, nAt, uAt, valueNoise } from './prng';
 import type { GasHour } from './types';
 
+/** Tuned so the simulated daily log-change sd matches calibration (checked by the statistics test). */
+const GAS_JITTER_SCALE = 0.3;
 const S_SPIKE = 1, S_SPIKE_SIZE = 2, S_HOUR = 3, S_HSPIKE = 4, S_MISC = 5;
 
 function yearlyLevel(day: number): number {
@@ -33,8 +35,9 @@ export class GasModel {
   /** Daily average level in gwei (before the intraday cycle). */
   dailyLevel(day: number): number {
     const g = CALIBRATION.gas;
-    // Daily iid part carries most of the day-to-day change; slower scales make multi-week swings.
-    const j = g.dailyLogSd / Math.SQRT2 * 0.8;
+    // The measured daily log-change sd already includes the weekday swings and the spike days (≈ 9 % of
+    // days at ×2–5, i.e. most of the variance), so the iid part only fills the remainder.
+    const j = (g.dailyLogSd / Math.SQRT2) * GAS_JITTER_SCALE;
     const noise = valueNoise(this.key, day, [j, 0, 0, 0.1, 0.1, 0.12, 0.12, 0.1]);
     let level = yearlyLevel(day) * g.weekdayFactor[weekday(day)] * Math.exp(noise);
     if (uAt(this.key, day, S_SPIKE) < g.spikeDayShare) level *= fromQuantiles(g.spikeRatio, uAt(this.key, day, S_SPIKE_SIZE));

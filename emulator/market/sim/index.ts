@@ -78,7 +78,8 @@ class Market implements SimulatedMarket {
       if (this.snapshots.size >= SNAPSHOT_CACHE) this.snapshots.delete(this.snapshots.keys().next().value as number);
       this.snapshots.set(day, snap);
     }
-    return snap;
+    // The pool objects are shared with the cache: treat them as read-only.
+    return snap.slice();
   }
 
   poolChart(poolId: string, upTo: string): ChartRow[] | undefined {

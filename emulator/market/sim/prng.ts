@@ -101,9 +101,9 @@ export class Rng {
     return items[items.length - 1][0];
   }
   hex(nChars: number): string {
-    let s = '';
-    while (s.length < nChars) s += ((this.next() * 4294967296) >>> 0).toString(16).padStart(8, '0');
-    return s.slice(0, nChars);
+    const parts: string[] = [];
+    for (let n = 0; n < nChars; n += 8) parts.push(((this.next() * 4294967296) >>> 0).toString(16).padStart(8, '0'));
+    return parts.join('').slice(0, nChars);
   }
 }
 

@@ -10,7 +10,7 @@
 import { DEFAULT_APPROVED_PROTOCOLS } from '../../../functions/src/lib/params';
 import { CALIBRATION, fromQuantiles, type Calibration } from './calibration';
 import { dayIndex, dayString } from './dates';
-import { fmix32, hashInts, Rng, uAt } from './prng';
+import { fmix32, hashInts, Rng, toUnit, uAt } from './prng';
 import { CHAIN_WEIGHTS, NON_EVM, PROJECTS, type Category, type ProjectDef } from './projects';
 import { base58Address, isStableKind, tokenAddressOn, type SimToken } from './tokens';
 
@@ -129,14 +129,15 @@ export class Universe {
    */
   private header(slot: number, gen: number): Header {
     const durable = uAt(this.seedKey, slot, 0xd0) < DURABLE_SLOT_SHARE;
-    const r = new Rng(hashInts(this.seedKey, slot, gen, 7));
-    const chain = CHAIN_PICK(r);
-    const category = durable ? DURABLE_PICK(r) : CHURN_PICK(r);
+    // Counter-based draws (no Rng object): headers are evaluated ~10⁶ times for a default market.
+    const u = (i: number): number => toUnit(hashInts(this.seedKey, slot, gen, 70 + i));
+    const chain = CHAIN_PICK(u(0));
+    const category = durable ? DURABLE_PICK(u(1)) : CHURN_PICK(u(1));
     let life: number;
-    if (category === 'pendle') life = r.int(30, 300); // until maturity
-    else if (durable) life = r.int(700, 5000);
-    else life = Math.max(2, Math.round(-Math.log(1 - r.next()) * this.shortLife));
-    const gap = 1 + Math.round(-Math.log(1 - r.next()) * MEAN_GAP_DAYS);
+    if (category === 'pendle') life = 30 + Math.floor(u(2) * 270); // until maturity
+    else if (durable) life = 700 + Math.floor(u(2) * 4300);
+    else life = Math.max(2, Math.round(-Math.log(1 - u(2)) * this.shortLife));
+    const gap = 1 + Math.round(-Math.log(1 - u(3)) * MEAN_GAP_DAYS);
     return { chain, category, life, gap };
   }
 
@@ -300,7 +301,7 @@ export class Universe {
         break;
       case 'dex': {
         const n = (project.startsWith('curve') || project.startsWith('balancer')) && r.chance(0.4) ? 3 : 2;
-        const allStable = wantStable(project.startsWith('curve') ? 0.45 : 0.1);
+        const allStable = wantStable(project.startsWith('curve') ? 0.5 : 0.15);
         const set = new Map<string, SimToken>();
         let guard = 0;
         while (set.size < n && guard++ < 20) {
@@ -395,12 +396,12 @@ const DURABLE_CATEGORIES: [Category, number][] = [['lending', 40], ['dex', 37], 
 const CHURN_CATEGORIES: [Category, number][] = [['dex', 68], ['lending', 8], ['yield', 16], ['pendle', 8]];
 
 /** Weighted picker with precomputed cumulative weights (headers are drawn ~10⁶ times per market). */
-function picker<T>(items: readonly (readonly [T, number])[]): (r: Rng) => T {
+function picker<T>(items: readonly (readonly [T, number])[]): (u: number) => T {
   const cum: number[] = [];
   let acc = 0;
   for (const [, w] of items) cum.push((acc += w));
-  return (r) => {
-    const x = r.next() * acc;
+  return (u) => {
+    const x = u * acc;
     let i = 0;
     while (cum[i] <= x && i < cum.length - 1) i++;
     return items[i][0];

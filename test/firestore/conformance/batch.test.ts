@@ -59,14 +59,18 @@ describe('WriteBatch', () => {
   it('a create of an existing document fails the whole batch with ALREADY_EXISTS', async () => {
     const col = db().collection('atomic2');
     await col.doc('taken').set({ v: 'orig' });
+    await col.doc('other').set({ v: 'orig' });
     const batch = db().batch();
     batch.set(col.doc('a'), { v: 1 });
-    batch.update(col.doc('taken'), { touched: true });
+    // (Another document: the official emulator rejects "update then insert" of one document in a
+    // request with INVALID_ARGUMENT before preconditions are looked at.)
+    batch.update(col.doc('other'), { touched: true });
     batch.create(col.doc('taken'), { v: 'dup' });
     batch.create(col.doc('taken2'), { v: 1 });
     expect(await grpcCode(batch.commit())).toBe(Code.ALREADY_EXISTS);
-    const [taken, a, taken2] = await db().getAll(col.doc('taken'), col.doc('a'), col.doc('taken2'));
-    expect(taken.data()).toEqual({ v: 'orig' }); // not even the update before the failing create
+    const [taken, other, a, taken2] = await db().getAll(col.doc('taken'), col.doc('other'), col.doc('a'), col.doc('taken2'));
+    expect(taken.data()).toEqual({ v: 'orig' });
+    expect(other.data()).toEqual({ v: 'orig' }); // not even the update before the failing create
     expect(a.exists).toBe(false);
     expect(taken2.exists).toBe(false);
   });

@@ -281,7 +281,7 @@ describe('ordering', () => {
     expect(ids(snap)).toEqual(['b', 'd', 'a', 'c']);
   });
 
-  it('orderBy on the document id', async () => {
+  db.itUnlessGap('descending-name-order')('orderBy on the document id', async () => {
     await seed(db(), 'byid', { b: {}, a: {}, c: {} });
     expect(ids(await db().collection('byid').orderBy(FieldPath.documentId(), 'desc').get())).toEqual(['c', 'b', 'a']);
   });
@@ -437,7 +437,7 @@ describe('collection groups and document ids', () => {
 });
 
 describe('PartitionQuery (CollectionGroup.getPartitions)', () => {
-  it('partitions cover every document of the group exactly once', async () => {
+  db.itUnlessGap('partition-query')('partitions cover every document of the group exactly once', async () => {
     const batch = db().batch();
     for (let i = 0; i < 120; i++) batch.set(db().doc(`shards/s${i % 6}/parts/p${String(i).padStart(3, '0')}`), { i });
     await batch.commit();

@@ -113,6 +113,38 @@ export function flagOutliers(values: Float64Array, nPools: number, nDays: number
   return flags;
 }
 
+/**
+ * The cross-sectional z-score of every pool on day d (the statistic flagOutliers thresholds):
+ * NaN for a pool without a value that day, and for everyone when fewer than 2 pools have one or
+ * the spread is zero.
+ */
+export function zScoresOn(values: Float64Array, nPools: number, nDays: number, d: number): Float64Array {
+  const z = new Float64Array(nPools).fill(NaN);
+  let n = 0;
+  let sum = 0;
+  for (let p = 0; p < nPools; p++) {
+    const v = values[p * nDays + d];
+    if (v === v) {
+      n++;
+      sum += v;
+    }
+  }
+  if (n < 2) return z;
+  const mean = sum / n;
+  let ss = 0;
+  for (let p = 0; p < nPools; p++) {
+    const v = values[p * nDays + d];
+    if (v === v) ss += (v - mean) * (v - mean);
+  }
+  const std = Math.sqrt(ss / n);
+  if (!(std > 0)) return z;
+  for (let p = 0; p < nPools; p++) {
+    const v = values[p * nDays + d];
+    if (v === v) z[p] = (v - mean) / std;
+  }
+  return z;
+}
+
 /** A pool's row of a pool-major panel (a view, not a copy). */
 export function poolRow(values: Float64Array, p: number, nDays: number): Float64Array {
   return values.subarray(p * nDays, (p + 1) * nDays);

@@ -107,6 +107,25 @@ export function scoreVector(
   });
 }
 
+/**
+ * scoreVector on each provider's latest scored date on or before `upTo`: score files arrive
+ * irregularly (a monthly CSV, say), and a pool's score stays valid until the provider publishes
+ * the next one. Providers are averaged as in scoreVector.
+ */
+export function latestScoreVector(
+  pools: ReadonlyArray<{ pool: string; project: string }>,
+  normalized: readonly NormalizedScoreRow[],
+  upTo: string,
+  field: 'percentile' | 'minMax' = 'percentile',
+): { scores: Array<number | null>; dates: Record<string, string> } {
+  const dates: Record<string, string> = {};
+  for (const r of normalized) {
+    if (r.date <= upTo && (dates[r.provider] === undefined || r.date > dates[r.provider])) dates[r.provider] = r.date;
+  }
+  const latest = normalized.filter((r) => dates[r.provider] === r.date).map((r) => ({ ...r, date: upTo }));
+  return { scores: scoreVector(pools, latest, upTo, field), dates };
+}
+
 export interface CovarianceEstimate {
   /** Day index the window ends on (inclusive). */
   endDay: number;

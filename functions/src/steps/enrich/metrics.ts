@@ -241,6 +241,13 @@ export function computeMetrics(apy: Float64Array, nPools: number, nDays: number,
   return m;
 }
 
+/** Daily returns APY/100/365 of a panel (NaN on gap days), the series buildFeatures works on. */
+export function dailyReturns(apy: Float64Array): Float64Array {
+  const out = new Float64Array(apy.length);
+  for (let i = 0; i < apy.length; i++) out[i] = apy[i] / 100 / 365;
+  return out;
+}
+
 /** One pool-day's metrics as plain numbers (null for NaN), e.g. for a Firestore document. */
 export interface MetricsRecord {
   mean7: number | null;
