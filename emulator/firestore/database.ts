@@ -10,7 +10,7 @@ import { DocumentStore, type ChangedDocument, type StoredDoc } from './store';
 import { DatabaseClock, fromTimestamp, toTimestamp, type Micros } from './clock';
 import { TransactionManager, type Transaction, type TransactionOptions } from './transactions';
 import { aborted, failedPrecondition, FirestoreError, invalidArgument, GrpcStatus } from './errors';
-import { applyWrite, type Write, type WriteResult } from './writes';
+import { applyWrite, requestTimeOf, type Write, type WriteResult } from './writes';
 import { documentsRoot, type DatabaseRef } from './names';
 import { runQuery } from './query/engine';
 import { runAggregation } from './query/aggregate';
@@ -189,14 +189,14 @@ export class Database {
       }
     }
     const commitTime = this.clock.nextCommitTime();
-    const commitTs = toTimestamp(commitTime);
+    const requestTs = requestTimeOf(commitTime);
     const overlay = new Map<string, StoredDoc | null>();
     const results: WriteResult[] = new Array(writes.length);
     try {
       for (let i = 0; i < writes.length; i++) {
         const pw = writes[i];
         const current = overlay.has(pw.path) ? overlay.get(pw.path)! : this.store.get(pw.path);
-        const applied = applyWrite(pw.write, pw.path, pw.segments, pw.name, current, commitTime, commitTs);
+        const applied = applyWrite(pw.write, pw.path, pw.segments, pw.name, current, commitTime, requestTs);
         overlay.set(pw.path, applied.after);
         results[i] = applied.result;
       }
@@ -233,12 +233,13 @@ export class Database {
     }
     const commitTime = this.clock.nextCommitTime();
     const commitTs = toTimestamp(commitTime);
+    const requestTs = requestTimeOf(commitTime);
     const results: WriteResult[] = [];
     const statuses: Array<{ code: number; message?: string }> = [];
     const changes: Array<{ path: string; after: StoredDoc | null }> = [];
     for (const pw of writes) {
       try {
-        const applied = applyWrite(pw.write, pw.path, pw.segments, pw.name, this.store.get(pw.path), commitTime, commitTs);
+        const applied = applyWrite(pw.write, pw.path, pw.segments, pw.name, this.store.get(pw.path), commitTime, requestTs);
         changes.push({ path: pw.path, after: applied.after });
         results.push(applied.result.updateTime ? applied.result : { ...applied.result, updateTime: commitTs });
         statuses.push({ code: GrpcStatus.OK });

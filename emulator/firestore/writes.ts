@@ -7,7 +7,7 @@
 import type { Document, Fields, Timestamp, Value } from './types';
 import { alreadyExists, failedPrecondition, invalidArgument, notFound } from './errors';
 import { FieldPathError, getField, parseFieldPath } from './fieldpath';
-import { fromTimestamp, type Micros } from './clock';
+import { fromTimestamp, toTimestamp, type Micros } from './clock';
 import { makeStoredDoc, type StoredDoc } from './store';
 import { applyTransform, transformKind, type FieldTransform } from './transforms';
 import { checkDocumentSize, MAX_TRANSFORMS_PER_DOCUMENT, validateFieldPathForWrite } from './limits';
@@ -112,7 +112,8 @@ export function applyWrite(
   name: string,
   current: StoredDoc | null,
   commitTime: Micros,
-  commitTs: Timestamp,
+  /** The value of serverTimestamp transforms (see requestTimeOf). */
+  requestTs: Timestamp,
 ): AppliedWrite {
   checkPrecondition(w.currentDocument, current, name);
   if (w.delete !== undefined) return { after: null, result: {} };
@@ -158,7 +159,7 @@ export function applyWrite(
     for (const t of transforms) {
       transformKind(t);
       const segs = parseWriteFieldPath(t.fieldPath);
-      const { value, result } = applyTransform(t, getField(fields, segs), commitTs);
+      const { value, result } = applyTransform(t, getField(fields, segs), requestTs);
       cowSet(fields, segs, value);
       transformResults.push(result);
     }
@@ -173,6 +174,15 @@ export function applyWrite(
   }
   const after = makeStoredDoc(path, fields, current ? current.createMicros : commitTime, commitTime);
   return { after, result: { updateTime: after.updateTime, transformResults } };
+}
+
+/**
+ * serverTimestamp (REQUEST_TIME) has millisecond precision (write.proto: "The time at which the
+ * server processed the request, with millisecond precision"; the official emulator agrees), and is
+ * the same for every field of one commit: the commit time truncated to the millisecond.
+ */
+export function requestTimeOf(commitTime: Micros): Timestamp {
+  return toTimestamp(commitTime - (commitTime % 1000));
 }
 
 /** Exact structural identity (type and bits), used to detect writes that change nothing. */
