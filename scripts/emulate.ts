@@ -8,6 +8,7 @@
  *   node dist/scripts/emulate.js [--firestore=embedded|firebase] [--firestore-port N] [--functions-port N]
  *                                [--project ID] [--import DIR] [--export-on-exit DIR]
  *                                [--pools N] [--days N] [--seed N] [--run-date YYYY-MM-DD] [--recordings DIR]
+ *                                [--workflows-dir DIR] [--workflows-api-port N]
  *   node dist/scripts/emulate.js token <functionName|URL>     prints a fresh bearer token (1 h)
  *
  * Ports default to firebase.json (Firestore 8080, functions 5001). A busy default port falls back
@@ -21,6 +22,7 @@ import { readEmulatorPorts } from './lib/firebase-config';
 import { loadOrCreateLocalSecret, secretFilePath } from './lib/secret';
 import { startLocalStack, type LocalStack, type ServiceStarter } from './lib/stack';
 import { MARKET_FLAGS, marketOptionsFromFlags, marketService } from './market';
+import { workflowsApiService } from './workflows-api';
 import { discoverRunning, emulateStatePath, readEmulateState, removeEmulateState, writeEmulateState, type EmulateState } from './lib/state';
 
 export const READY_LINE = 'emulate: ready';
@@ -32,6 +34,7 @@ const localServices = (values: Parameters<typeof marketOptionsFromFlags>[0]): Se
 const USAGE = `usage: emulate [--firestore=embedded|firebase] [--firestore-port N] [--functions-port N] [--project ID]
                [--import DIR] [--export-on-exit DIR]
                [--pools N] [--days N] [--seed N] [--run-date YYYY-MM-DD] [--recordings DIR]   (market stand-ins)
+               [--workflows-dir DIR] [--workflows-api-port N]   (local Workflows Executions API; default workflows/, 8090)
        emulate token <functionName|URL>`;
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -109,6 +112,8 @@ async function run(argv: string[]): Promise<number> {
       'export-on-exit': { type: 'string' },
       ...MARKET_FLAGS,
       'run-date': { type: 'string' },
+      'workflows-dir': { type: 'string' },
+      'workflows-api-port': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -133,7 +138,9 @@ async function run(argv: string[]): Promise<number> {
   const functionsPort = parsePort(values['functions-port'], '--functions-port');
   const project = values.project ?? process.env.GOOGLE_CLOUD_PROJECT ?? process.env.GCLOUD_PROJECT ?? DEFAULT_PROJECT;
   const secret = loadOrCreateLocalSecret();
-  const services = localServices(values);
+  // The local Executions API (ExecutionsClient / `cloud-workflow --local`) runs the YAML against this stack.
+  const workflowsApi = workflowsApiService({ workflowsDir: values['workflows-dir'], port: parsePort(values['workflows-api-port'], '--workflows-api-port') });
+  const services = [...localServices(values), workflowsApi.starter];
 
   const stack = await startLocalStack({
     host: defaults.host,
@@ -153,6 +160,7 @@ async function run(argv: string[]): Promise<number> {
     onFirebaseLine: (line) => out(`[firebase] ${line}`),
   });
 
+  workflowsApi.connect(stack, secret);
   const state: EmulateState = {
     pid: process.pid,
     startedAt: new Date().toISOString(),

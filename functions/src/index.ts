@@ -12,6 +12,8 @@ import { fetchGas } from './steps/ingest/gas';
 import { fetchPools } from './steps/ingest/pools';
 import { fetchPrices } from './steps/ingest/prices';
 import { importScores } from './steps/ingest/scores';
+import { postSlackReport, updateLedger } from './steps/report';
+import { filterPoolsPre, fetchPoolHistories, computeMetrics, groupPools, updateIcebox, buildFeatures } from './steps/enrich/handlers';
 
 /** Every HTTP function, by the name it is deployed and served under (pipeline order). */
 export const FUNCTIONS: Readonly<Record<string, HttpFunction>> = Object.freeze({
@@ -21,10 +23,19 @@ export const FUNCTIONS: Readonly<Record<string, HttpFunction>> = Object.freeze({
   fetchGas,
   fetchAccount,
   importScores,
+  filterPoolsPre,
+  fetchPoolHistories,
+  computeMetrics,
+  groupPools,
+  updateIcebox,
+  buildFeatures,
+  updateLedger,
+  postSlackReport,
 });
 
 export const FUNCTION_NAMES: readonly string[] = Object.freeze(Object.keys(FUNCTIONS));
 
 for (const [name, handler] of Object.entries(FUNCTIONS)) http(name, handler);
 
-export { startRun, fetchPools, fetchPrices, fetchGas, fetchAccount, importScores };
+export { startRun, fetchPools, fetchPrices, fetchGas, fetchAccount, importScores, updateLedger, postSlackReport };
+export { filterPoolsPre, fetchPoolHistories, computeMetrics, groupPools, updateIcebox, buildFeatures };

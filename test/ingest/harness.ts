@@ -9,6 +9,7 @@ import type { Firestore } from '@google-cloud/firestore';
 import { mintLocalIdToken } from '../../emulator/functions/auth';
 import { startFunctionsHost, type FunctionsHost } from '../../emulator/functions/host';
 import { startMarketStandIns, type MarketStandIns } from '../../emulator/market/server';
+import type { MarketSource } from '../../emulator/market/server/types';
 import { closeFirestore } from '../../functions/src/lib/firestore';
 import { setLogSink, type LogSink } from '../../functions/src/lib/log';
 import { useFirestoreEmulator } from '../support/firestore';
@@ -23,7 +24,17 @@ export interface Harness {
   dump(collections: string[], omit?: string[]): Promise<Record<string, unknown>>;
 }
 
-export function useIngestHarness(label: string): Harness {
+export interface HarnessOptions {
+  /** Market the stand-ins serve (default: the ingestion tests' fakeMarket). */
+  source?: MarketSource;
+  /** Top-level collections whose documents have subcollections `dump` should walk (default raw, poolSnapshots). */
+  nested?: string[];
+  /** Extra environment for the functions. */
+  env?: Record<string, string>;
+}
+
+export function useIngestHarness(label: string, options: HarnessOptions = {}): Harness {
+  const nested = new RegExp(`^(${(options.nested ?? ['raw', 'poolSnapshots']).join('|')})(/|$)`);
   const SECRET = crypto.randomBytes(32).toString('hex');
   const firestore = useFirestoreEmulator(label);
   let host: FunctionsHost;
@@ -33,7 +44,7 @@ export function useIngestHarness(label: string): Harness {
 
   beforeAll(async () => {
     previousSink = setLogSink((line) => lines.push(line));
-    market = await startMarketStandIns({ port: 0, source: fakeMarket });
+    market = await startMarketStandIns({ port: 0, source: options.source ?? fakeMarket });
     host = await startFunctionsHost({
       port: 0,
       secret: SECRET,
@@ -48,6 +59,7 @@ export function useIngestHarness(label: string): Harness {
         HTTP_RETRY_MAX_MS: '20',
         HTTP_RETRY_AFTER_CAP_MS: '5000',
         ETHERSCAN_PAGE_SIZE: '10',
+        ...options.env,
       },
     });
   });
@@ -72,7 +84,7 @@ export function useIngestHarness(label: string): Harness {
       out[d.ref.path] = JSON.parse(JSON.stringify(data));
     }
     // Only these collections have subcollections (raw chunks, snapshot chunks); skip the RPCs elsewhere.
-    if (!/^(raw|poolSnapshots)(\/|$)/.test(ref.path)) return;
+    if (!nested.test(ref.path)) return;
     const refs = await ref.listDocuments();
     for (const doc of refs) for (const sub of await doc.listCollections()) await walk(db, sub, out, omit);
   }

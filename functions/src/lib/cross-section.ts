@@ -113,11 +113,11 @@ export async function readCrossSection<M extends Record<string, unknown> = Recor
     io.reads += chunks.length;
     for (const c of chunks) {
       if (!c.exists) throw new Error(`${collection}/${runDate}: chunk ${c.id} missing (partial write; rerun the step)`);
-      const data = c.data() as Record<string, unknown[]> & { index: number };
+      const data = c.data() as Record<string, unknown>;
       ids.push(...(data.ids as string[]));
       for (const [name, values] of Object.entries(data)) {
         if (name === 'ids' || name === 'index') continue;
-        (columns[name] ??= []).push(...values);
+        (columns[name] ??= []).push(...(values as unknown[]));
       }
     }
   }

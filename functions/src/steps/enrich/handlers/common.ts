@@ -99,11 +99,8 @@ export async function readHistoryMonths(db: Firestore, pools: readonly string[],
   await mapLimit(pools, 16, async (pool) => {
     const series: PoolSeries = new Map();
     const snaps = await db.getAll(...months.map((m) => col.doc(seriesDocId(pool, m))));
-    for (const s of snaps) {
-      if (!s.exists) continue;
-      io.reads += 1;
-      pointsOf(s, series);
-    }
+    io.reads += snaps.length; // a missing document costs a read too
+    for (const s of snaps) if (s.exists) pointsOf(s, series);
     out.set(pool, series);
   });
   return out;
