@@ -121,3 +121,17 @@ describe('metric formulas', () => {
     expect(m.netApy).toBeCloseTo((1.0201 ** (365 / 2) - 1) * 100, 6);
   });
 });
+
+describe('days without a feasible allocation', () => {
+  test('the portfolio is left as it was, the day is flagged and counted, reasons kept', async () => {
+    // minPools 3 with only two pools: every day is infeasible; the AUM stays in the wallet earning 0.
+    const r = await runBacktest(source(), { ...config, params: tinyParams({ minPools: 3, maxPools: 3 }) });
+    expect(r.days.map((d) => d.feasible)).toEqual([false, false, false, false]);
+    expect(r.days.every((d) => d.transactions.length === 0 && d.nav.strategy === AUM && d.nav.holdDay1 === AUM)).toBe(true);
+    expect(r.days[0].reasons!.join(' ')).toMatch(/minPools|pools/);
+    expect(r.summary.infeasibleDays).toBe(4);
+    expect(r.summary.series.strategy.cumulativeReturn).toBe(0);
+    // The benchmarks do not depend on the optimizer and still invest.
+    expect(r.days[3].nav.equalWeight).toBeGreaterThan(AUM);
+  });
+});
