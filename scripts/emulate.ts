@@ -21,7 +21,7 @@ import { mintLocalIdToken } from '../emulator/functions/auth';
 import { readEmulatorPorts } from './lib/firebase-config';
 import { loadOrCreateLocalSecret, secretFilePath } from './lib/secret';
 import { startLocalStack, type LocalStack, type ServiceStarter } from './lib/stack';
-import { MARKET_FLAGS, marketOptionsFromFlags, marketService } from './market';
+import { MARKET_FLAGS, marketOptionsFromFlags, marketService, seedTreasuryPoolContracts } from './market';
 import { workflowsApiService } from './workflows-api';
 import { discoverRunning, emulateStatePath, readEmulateState, removeEmulateState, writeEmulateState, type EmulateState } from './lib/state';
 
@@ -161,6 +161,12 @@ async function run(argv: string[]): Promise<number> {
   });
 
   workflowsApi.connect(stack, secret);
+  // The simulated treasury's pool contracts, as an operator would keep them (params.poolContracts).
+  const control = stack.services.market?.control;
+  if (control) {
+    const n = await seedTreasuryPoolContracts(control, stack.firestore.address, project).catch((e: unknown) => (err(`emulate: could not seed params/current.poolContracts: ${(e as Error).message}`), 0));
+    if (n) out(`note: params/current.poolContracts seeded with the simulated treasury's ${n} pool(s)`);
+  }
   const state: EmulateState = {
     pid: process.pid,
     startedAt: new Date().toISOString(),

@@ -24,7 +24,7 @@ import { DEFAULT_PROJECT } from './emulate';
 import { loadOrCreateLocalSecret } from './lib/secret';
 import { repoRoot, runsDir } from './lib/paths';
 import { startLocalStack, type FirestorePlan, type FunctionsPlan, type LocalStack, type ServiceStarter } from './lib/stack';
-import { MARKET_FLAGS, marketOptionsFromFlags, marketService, setRemoteMarketClock } from './market';
+import { MARKET_FLAGS, marketOptionsFromFlags, marketService, seedTreasuryPoolContracts, setRemoteMarketClock } from './market';
 import { discoverRunning } from './lib/state';
 
 const USAGE = `usage: local-workflow [--run-date YYYY-MM-DD] [--data JSON] [--format json] [--workflow FILE]
@@ -255,6 +255,9 @@ async function run(argv: string[]): Promise<number> {
 
     // The record is saved to this stack's Firestore (workflowExecutions/{id}) as well as to a file.
     process.env.FIRESTORE_EMULATOR_HOST = stack.firestore.address;
+    // The simulated treasury's pool contracts, as an operator would keep them (params.poolContracts).
+    const control = stack.services.market?.control ?? (await discoverRunning())?.state.env.MARKET_CONTROL_URL;
+    if (control) await seedTreasuryPoolContracts(control, stack.firestore.address, stack.project).catch((e: unknown) => out.error(`local-workflow: could not seed params/current.poolContracts: ${(e as Error).message}`));
     const record = await executeWorkflow(program, {
       argument: cli.argument,
       env: { FUNCTIONS_BASE_URL: stack.functions.baseUrl },

@@ -76,6 +76,33 @@ export async function setRemoteMarketClock(controlUrl: string, date: string): Pr
   if (!res.ok) throw new Error(`market clock: HTTP ${res.status} ${await res.text()}`);
 }
 
+/**
+ * Seeds `params/current.poolContracts` in the local Firestore from the simulated treasury
+ * (GET /_control/treasury): on a laptop nobody maintains the pool uuid → contract mapping an operator
+ * keeps in production, but the simulator knows it. A merge write: entries already there stay, and
+ * startRun snapshots the result like any stored parameter (it knows nothing of this). Returns the
+ * number of pools mapped; 0 when the stand-ins have no treasury (replay without the mapping).
+ */
+export async function seedTreasuryPoolContracts(controlUrl: string, firestoreAddress: string, project: string): Promise<number> {
+  const res = await fetch(`${controlUrl}/treasury`, { signal: AbortSignal.timeout(30_000) });
+  if (res.status === 404) return 0;
+  if (!res.ok) throw new Error(`market treasury: HTTP ${res.status} ${await res.text()}`);
+  const { poolContracts } = (await res.json()) as { poolContracts?: Record<string, { address: string; receiptToken: string }> };
+  const mapping = poolContracts ?? {};
+  if (Object.keys(mapping).length === 0) return 0;
+  const [host, port] = [firestoreAddress.slice(0, firestoreAddress.lastIndexOf(':')), Number(firestoreAddress.slice(firestoreAddress.lastIndexOf(':') + 1))];
+  // Loaded on demand: `market` alone never needs a Firestore client.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Firestore } = require('@google-cloud/firestore') as typeof import('@google-cloud/firestore');
+  const db = new Firestore({ projectId: project, host, port, ssl: false });
+  try {
+    await db.collection('params').doc('current').set({ poolContracts: mapping }, { merge: true });
+  } finally {
+    await db.terminate();
+  }
+  return Object.keys(mapping).length;
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { ...MARKET_FLAGS, 'run-date': { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
   if (values.help) {

@@ -14,6 +14,8 @@ import { fetchPrices } from './steps/ingest/prices';
 import { importScores } from './steps/ingest/scores';
 import { postSlackReport, updateLedger } from './steps/report';
 import { filterPoolsPre, fetchPoolHistories, computeMetrics, groupPools, updateIcebox, buildFeatures } from './steps/enrich/handlers';
+import { forecastPools, forecastGas, filterPoolsFinal } from './steps/forecast/handlers';
+import { optimizeAllocations } from './steps/allocate/handler';
 
 /** Every HTTP function, by the name it is deployed and served under (pipeline order). */
 export const FUNCTIONS: Readonly<Record<string, HttpFunction>> = Object.freeze({
@@ -29,6 +31,10 @@ export const FUNCTIONS: Readonly<Record<string, HttpFunction>> = Object.freeze({
   groupPools,
   updateIcebox,
   buildFeatures,
+  forecastPools,
+  forecastGas,
+  filterPoolsFinal,
+  optimizeAllocations,
   updateLedger,
   postSlackReport,
 });
@@ -39,3 +45,5 @@ for (const [name, handler] of Object.entries(FUNCTIONS)) http(name, handler);
 
 export { startRun, fetchPools, fetchPrices, fetchGas, fetchAccount, importScores, updateLedger, postSlackReport };
 export { filterPoolsPre, fetchPoolHistories, computeMetrics, groupPools, updateIcebox, buildFeatures };
+export { forecastPools, forecastGas, filterPoolsFinal };
+export { optimizeAllocations };

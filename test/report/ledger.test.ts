@@ -4,7 +4,7 @@
  * held as deposits − withdrawals, realized pool yield, and a USDT depeg day.
  */
 import { computeLedger, type LedgerInput } from '../../functions/src/steps/report/ledger';
-import { buildWalletModel, ZERO_ADDRESS, type LedgerTransfer } from '../../functions/src/steps/report/wallet-model';
+import { buildWalletModel, withOperatorContracts, ZERO_ADDRESS, type LedgerTransfer } from '../../functions/src/steps/report/wallet-model';
 import { DEFAULT_APPROVED_TOKENS } from '../../functions/src/lib/params';
 
 const W = '0x' + 'aa'.repeat(20);
@@ -176,7 +176,22 @@ describe('wallet model', () => {
     expect(l.pools[0]).toMatchObject({ poolId: `contract:${POOL_P}`, amount: 200_000 });
     // Without the registry, Q is an unknown address: the 50,000 USDT sent there is an external outflow.
     expect(l.pools.map((p) => p.poolId)).toEqual([`contract:${POOL_P}`]);
-    expect(l.warnings[0]).toBe(`1 position(s) in pool contracts the registry does not know (no pools/{uuid} with that address or receiptToken), shown by address: ${POOL_P}`);
+    expect(l.warnings[0]).toBe(`1 position(s) in pool contracts the registry does not know (no pools/{uuid} with that address or receiptToken, no params.poolContracts entry), shown by address: ${POOL_P}`);
+  });
+
+  it("the operator's params.poolContracts names a pool the registry does not know, and wins over the registry", () => {
+    // Registry knows nothing: the operator maps P's receipt token to its uuid (underlying from the registry entry).
+    const mapped = withOperatorContracts([], { 'uuid-p': { receiptToken: RECEIPT_R.toUpperCase().replace('0X', '0x') } }, (id) => (id === 'uuid-p' ? 'USDC' : undefined));
+    expect(mapped).toEqual([{ poolId: 'uuid-p', address: undefined, receiptToken: RECEIPT_R, underlying: 'USDC' }]);
+    const l = computeLedger({ ...input, pools: [...mapped, { poolId: 'uuid-q', address: POOL_Q }] });
+    expect(l.pools.map((p) => [p.poolId, p.amount])).toEqual([['uuid-p', 200_000], ['uuid-q', 50_000]]);
+    expect(l.warnings.join('\n')).not.toContain('pool contracts the registry does not know');
+    // Registry says P's contract is pool "uuid-old"; the operator says "uuid-p": the operator wins, and
+    // a registry pool the operator does not mention stays.
+    const both = withOperatorContracts([{ poolId: 'uuid-old', address: POOL_P }, { poolId: 'uuid-q', address: POOL_Q }], { 'uuid-p': { address: POOL_P } });
+    expect(computeLedger({ ...input, pools: both }).pools.map((p) => p.poolId)).toEqual(['uuid-p', 'uuid-q']);
+    // Entries without any contract are ignored.
+    expect(withOperatorContracts([], { 'uuid-x': {} })).toEqual([]);
   });
 
   it('the registry can name a receipt token directly (with its underlying)', () => {

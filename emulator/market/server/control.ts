@@ -8,6 +8,10 @@
  *   PUT|POST /_control/faults {rules, seed?}   replace the fault config; DELETE clears it
  *   GET    /_control/slack/messages    messages accepted by chat.postMessage; DELETE clears them
  *   GET    /_control/requests          request counts; DELETE resets them
+ *   GET    /_control/treasury          {date, address, poolContracts}: the simulated treasury's wallet and
+ *                                      pool uuid → {address, receiptToken} of every pool it has held up to
+ *                                      the clock's day (local tooling seeds params/current.poolContracts
+ *                                      with it; the functions never call this API)
  */
 import { isIsoDay, type MutableClock } from './clock';
 import { FaultError, type FaultInjector } from './faults';
@@ -23,6 +27,8 @@ export interface ControlDeps {
   baseUrls: () => Record<string, string>;
   /** First and last simulated day, when the data source is the simulator (not in replay mode). */
   window?: () => { startDate: string; endDate: string } | undefined;
+  /** The treasury as of a day (undefined when the data source has none). */
+  treasury?: (date: string) => { address: string; poolContracts: Record<string, { address: string; receiptToken: string }> } | undefined;
 }
 
 const ok = (body: unknown): ServiceResponse => ({ status: 200, body });
@@ -77,6 +83,10 @@ export function handleControl(deps: ControlDeps, method: string, path: string, b
     case 'DELETE /_control/slack/messages':
       deps.slack.clear();
       return ok({ messages: [] });
+    case 'GET /_control/treasury': {
+      const t = deps.treasury?.(deps.clock.today());
+      return t ? ok({ date: deps.clock.today(), ...t }) : { status: 404, body: { error: 'this data source has no treasury' } };
+    }
     case 'GET /_control/requests':
       return ok(deps.stats.snapshot());
     case 'DELETE /_control/requests':

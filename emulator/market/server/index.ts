@@ -123,6 +123,12 @@ export async function startMarketStandIns(opts: MarketStandInsOptions = {}): Pro
         stats,
         baseUrls: () => ({ ...(baseUrls ?? {}) }),
         window: () => (!recordings && market?.startDate && market.endDate ? { startDate: market.startDate, endDate: market.endDate } : undefined),
+        treasury: (date) => {
+          // Replay mode knows only the recorded address; which pools it held is not recorded.
+          if (recordings) return meta.treasuryAddress ? { address: meta.treasuryAddress, poolContracts: {} } : undefined;
+          const t = getMarket().treasury();
+          return { address: t.address, poolContracts: t.poolContracts?.(date) ?? {} };
+        },
       },
       faults,
       stats,

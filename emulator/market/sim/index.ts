@@ -124,6 +124,7 @@ class Market implements SimulatedMarket {
       tokenBalanceRaw: (contract, date) => t.tokenBalanceRaw(contract, clamp(date)),
       transfers: (upTo) => t.transfers(clamp(upTo)),
       normalTxs: (upTo) => t.normalTxs(clamp(upTo)),
+      poolContracts: (upTo) => t.poolContracts(clamp(upTo)),
     };
   }
 }

@@ -71,6 +71,8 @@ export class SimTreasury implements Treasury {
   private nonce = 0;
   private readonly balances = new Map<string, bigint>();
   private readonly positions: Position[] = [];
+  /** Every pool ever deposited into, with its contracts (what an operator would map by hand). */
+  private readonly everHeld = new Map<string, { day: number; address: string; receiptToken: string }>();
   private readonly txs: NormalTx[] = [];
   private readonly xfers: TransferRec[] = [];
   private readonly byToken: Map<string, SimToken>;
@@ -185,6 +187,7 @@ export class SimTreasury implements Treasury {
       const symbol = (pool.project.startsWith('aave') ? 'aEth' : pool.project.startsWith('compound') ? 'c' : pool.project.split('-')[0] + '-') + t.symbol;
       pos = { pool, token: t, receipt: { address: '0x' + rr.hex(40), symbol, name: `${pool.project} ${t.symbol} receipt` }, raw: 0n, since: day };
       this.positions.push(pos);
+      if (!this.everHeld.has(pool.id)) this.everHeld.set(pool.id, { day, address: poolContract(pool), receiptToken: pos.receipt.address });
     }
     const poolAddr = poolContract(pool);
     const tx = this.send(r, ts, poolAddr, 'deposit(uint256 assets, address receiver)');
@@ -234,6 +237,15 @@ export class SimTreasury implements Treasury {
       if (x.from === this.address) raw -= x.raw;
     }
     return raw.toString();
+  }
+
+  /** Pool uuid → {address, receiptToken} of every pool the wallet deposited into up to `upTo`. */
+  poolContracts(upTo: string): Record<string, { address: string; receiptToken: string }> {
+    const end = dayIndex(upTo);
+    this.advance(end);
+    const out: Record<string, { address: string; receiptToken: string }> = {};
+    for (const [id, c] of [...this.everHeld].sort(([a], [b]) => (a < b ? -1 : 1))) if (c.day <= end) out[id] = { address: c.address, receiptToken: c.receiptToken };
+    return out;
   }
 
   transfers(upTo: string): TokenTransfer[] {

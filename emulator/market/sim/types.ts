@@ -119,6 +119,11 @@ export interface Treasury {
   tokenBalanceRaw(contract: string, date: string): string;
   transfers(upTo: string): TokenTransfer[];
   normalTxs(upTo: string): Record<string, string>[];
+  /**
+   * Pool uuid → contracts of every pool the wallet has deposited into up to `upTo`: the mapping an
+   * operator keeps in params.poolContracts (DefiLlama has no addresses). Optional: fakes may omit it.
+   */
+  poolContracts?(upTo: string): Record<string, { address: string; receiptToken: string }>;
 }
 
 export interface SimulatedMarket {

@@ -138,6 +138,17 @@ export const ParamsSchema = z
         group2: { maxDelta: 3, maxSigma7: 4, maxSigma30: 5 },
         group3: { minDelta: 3, minSigma7: 4, minSigma30: 2 },
       }),
+    /**
+     * Operator-maintained contracts of pools the treasury holds, by DefiLlama pool uuid: the pool/vault
+     * contract deposits go to and/or the receipt token it mints (aToken, cToken, vault share).
+     * DefiLlama publishes no contract addresses, so without this (or `address`/`receiptToken` on
+     * `pools/{uuid}`) the ledger can only name a position by its contract and the optimizer cannot
+     * plan its withdrawal. Used by updateLedger in addition to the registry; this mapping wins where
+     * both name the same contract. Locally, `emulate`/`local-workflow` seed it from the simulated treasury.
+     */
+    poolContracts: z
+      .record(z.string().min(1), z.strictObject({ address: ADDRESS.optional(), receiptToken: ADDRESS.optional() }))
+      .default({}),
     /** HiGHS limits for the allocation MILP. */
     solver: z
       .strictObject({ timeLimitSeconds: z.number().positive(), mipRelGap: FRACTION })

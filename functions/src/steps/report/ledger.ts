@@ -251,7 +251,7 @@ export function computeLedger(input: LedgerInput): LedgerResult {
   }
   pools.sort((a, b) => b.usd - a.usd || (a.poolId < b.poolId ? -1 : 1));
   const unmapped = pools.filter((p) => p.poolId.startsWith(UNMAPPED_POOL_PREFIX)).map((p) => p.poolContract ?? p.poolId);
-  if (unmapped.length) warnings.push(`${unmapped.length} position(s) in pool contracts the registry does not know (no pools/{uuid} with that address or receiptToken), shown by address: ${unmapped.slice(0, 5).join(', ')}${unmapped.length > 5 ? ', …' : ''}`);
+  if (unmapped.length) warnings.push(`${unmapped.length} position(s) in pool contracts the registry does not know (no pools/{uuid} with that address or receiptToken, no params.poolContracts entry), shown by address: ${unmapped.slice(0, 5).join(', ')}${unmapped.length > 5 ? ', …' : ''}`);
   const walletUsd = Object.values(tokens).reduce((s, t) => s + t.usd, 0);
   const positionsUsd = pools.reduce((s, p) => s + p.usd, 0);
 

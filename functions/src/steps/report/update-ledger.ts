@@ -1,6 +1,7 @@
 /**
  * Step 5, updateLedger (DOMAIN.md): loads the treasury's stored account data (fetchAccount), the
- * pool registry entries of the contracts it touched and the daily closes, calls computeLedger and
+ * pool registry entries of the contracts it touched plus the operator's `params.poolContracts`
+ * mapping (the run snapshot's), and the daily closes, calls computeLedger and
  * writes `ledger/{runDate}` (replaced on every run of the date: idempotent).
  *
  * Request body: {runDate, runId}. No TREASURY_ADDRESS → "skipped". Missing or stale account data,
@@ -14,7 +15,7 @@ import { monthsBetween, readSeries } from '../../lib/series';
 import { defineStep, type StepResult } from '../../lib/step';
 import { INGEST_COLLECTIONS, loadRunParams, noteStepInRun } from '../ingest/common';
 import { computeLedger, type GasSpend } from './ledger';
-import { netUnitsByContract, type LedgerTransfer, type PoolContract } from './wallet-model';
+import { netUnitsByContract, withOperatorContracts, type LedgerTransfer, type OperatorPoolContracts, type PoolContract } from './wallet-model';
 
 interface StoredTransfer {
   hash: string;
@@ -62,6 +63,21 @@ async function poolContracts(db: Firestore, contracts: string[], approved: Map<s
   return [...found.values()];
 }
 
+/** The single approved underlying of each pool the operator mapped (params.poolContracts), from its registry entry. */
+async function mappedUnderlyings(db: Firestore, mapping: OperatorPoolContracts, approved: Map<string, string>): Promise<(poolId: string) => string | undefined> {
+  const ids = Object.keys(mapping);
+  const out = new Map<string, string>();
+  if (ids.length) {
+    const snaps = await db.getAll(...ids.map((id) => db.collection(INGEST_COLLECTIONS.pools).doc(id)));
+    for (const d of snaps) {
+      const under = (d.get('underlyingTokens') ?? []) as string[];
+      const symbol = under.length === 1 ? approved.get(String(under[0]).toLowerCase()) : undefined;
+      if (symbol) out.set(d.id, symbol);
+    }
+  }
+  return (poolId) => out.get(poolId);
+}
+
 export const updateLedger = defineStep({ name: 'updateLedger' }, async (body, ctx): Promise<StepResult> => {
   const db = getFirestore();
   const address = process.env.TREASURY_ADDRESS?.trim();
@@ -93,7 +109,7 @@ export const updateLedger = defineStep({ name: 'updateLedger' }, async (body, ct
     counterparties.add(t.contract.toLowerCase());
     counterparties.add((t.from.toLowerCase() === wallet ? t.to : t.from).toLowerCase());
   }
-  const pools = await poolContracts(db, [...counterparties].sort(), approved);
+  const pools = withOperatorContracts(await poolContracts(db, [...counterparties].sort(), approved), params.poolContracts ?? {}, await mappedUnderlyings(db, params.poolContracts ?? {}, approved));
 
   const yesterday = addDays(runDate, -1);
   const firstPriceDay = addDays(`${runDate.slice(0, 4)}-01-01` < runDate ? `${runDate.slice(0, 4)}-01-01` : yesterday, -1);

@@ -5,9 +5,10 @@
  *   treasury wallet  one address (TREASURY_ADDRESS); its approved-token balances are "unallocated"
  *   positions        pool receipt-token balances (a token minted to the wallet from 0x0 in the same
  *                    transaction in which the wallet sent an approved token to a contract P makes it
- *                    the receipt of pool P; the registry's `receiptToken` says so directly), valued
- *                    1:1 at the underlying's close; for a registry pool contract without a receipt
- *                    token: deposits minus withdrawals (at cost, the gain shows when withdrawn)
+ *                    the receipt of pool P; the registry's `receiptToken` or the operator's
+ *                    params.poolContracts says so directly), valued 1:1 at the underlying's close;
+ *                    for a registry pool contract without a receipt token: deposits minus
+ *                    withdrawals (at cost, the gain shows when withdrawn)
  *   external flows   transfers between the wallet and an address that is neither a pool contract, a
  *                    known protocol contract, nor 0x0, in a transaction with no leg in the other
  *                    direction (a leg both ways is a swap/conversion: internal)
@@ -40,6 +41,36 @@ export interface PoolContract {
   receiptToken?: string;
   /** Approved symbol of the pool's (single) underlying token, for receipt tokens never seen minted. */
   underlying?: string;
+}
+
+/** params.poolContracts: the operator's pool uuid → contracts mapping (lib/params.ts). */
+export type OperatorPoolContracts = Readonly<Record<string, { address?: string; receiptToken?: string }>>;
+
+/**
+ * The registry's pool contracts plus the operator's mapping. The operator's entries come last so that
+ * they win in buildWalletModel's address/receipt lookups where both name the same contract; a pool in
+ * both keeps the registry's fields the operator did not set. `underlyingOf` gives the approved symbol
+ * of a mapped pool's single underlying token (from its registry entry), when known.
+ */
+export function withOperatorContracts(
+  registry: ReadonlyArray<PoolContract>,
+  mapping: OperatorPoolContracts,
+  underlyingOf: (poolId: string) => string | undefined = () => undefined,
+): PoolContract[] {
+  const byId = new Map(registry.map((p) => [p.poolId, p]));
+  const operator: PoolContract[] = [];
+  for (const [poolId, m] of Object.entries(mapping).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (!m.address && !m.receiptToken) continue;
+    const reg = byId.get(poolId);
+    byId.delete(poolId);
+    operator.push({
+      poolId,
+      address: m.address ? lc(m.address) : reg?.address,
+      receiptToken: m.receiptToken ? lc(m.receiptToken) : reg?.receiptToken,
+      underlying: reg?.underlying ?? underlyingOf(poolId),
+    });
+  }
+  return [...byId.values(), ...operator];
 }
 
 export interface ApprovedTokenRef {
