@@ -8,7 +8,7 @@
  *   node dist/scripts/emulate.js [--firestore=embedded|firebase] [--firestore-port N] [--functions-port N]
  *                                [--project ID] [--import DIR] [--export-on-exit DIR]
  *                                [--pools N] [--days N] [--seed N] [--run-date YYYY-MM-DD] [--recordings DIR]
- *                                [--workflows-dir DIR] [--workflows-api-port N]
+ *                                [--workflows-dir DIR] [--workflows-api-port N] [--console-port N]
  *   node dist/scripts/emulate.js token <functionName|URL>     prints a fresh bearer token (1 h)
  *
  * Ports default to firebase.json (Firestore 8080, functions 5001). A busy default port falls back
@@ -23,6 +23,7 @@ import { loadOrCreateLocalSecret, secretFilePath } from './lib/secret';
 import { startLocalStack, type LocalStack, type ServiceStarter } from './lib/stack';
 import { MARKET_FLAGS, marketOptionsFromFlags, marketService, seedTreasuryPoolContracts } from './market';
 import { workflowsApiService } from './workflows-api';
+import { consoleService } from './console';
 import { discoverRunning, emulateStatePath, readEmulateState, removeEmulateState, writeEmulateState, type EmulateState } from './lib/state';
 
 export const READY_LINE = 'emulate: ready';
@@ -35,6 +36,7 @@ const USAGE = `usage: emulate [--firestore=embedded|firebase] [--firestore-port 
                [--import DIR] [--export-on-exit DIR]
                [--pools N] [--days N] [--seed N] [--run-date YYYY-MM-DD] [--recordings DIR]   (market stand-ins)
                [--workflows-dir DIR] [--workflows-api-port N]   (local Workflows Executions API; default workflows/, 8090)
+               [--console-port N]   (read-only run-history web page; default 4000)
        emulate token <functionName|URL>`;
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -114,6 +116,7 @@ async function run(argv: string[]): Promise<number> {
       'run-date': { type: 'string' },
       'workflows-dir': { type: 'string' },
       'workflows-api-port': { type: 'string' },
+      'console-port': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -140,7 +143,9 @@ async function run(argv: string[]): Promise<number> {
   const secret = loadOrCreateLocalSecret();
   // The local Executions API (ExecutionsClient / `cloud-workflow --local`) runs the YAML against this stack.
   const workflowsApi = workflowsApiService({ workflowsDir: values['workflows-dir'], port: parsePort(values['workflows-api-port'], '--workflows-api-port') });
-  const services = [...localServices(values), workflowsApi.starter];
+  // The read-only run-history page (executions, steps, latest allocation) over this stack's Firestore.
+  const runHistory = consoleService({ port: parsePort(values['console-port'], '--console-port') });
+  const services = [...localServices(values), workflowsApi.starter, runHistory.starter];
 
   const stack = await startLocalStack({
     host: defaults.host,
@@ -161,6 +166,7 @@ async function run(argv: string[]): Promise<number> {
   });
 
   workflowsApi.connect(stack, secret);
+  runHistory.connect(stack);
   // The simulated treasury's pool contracts, as an operator would keep them (params.poolContracts).
   const control = stack.services.market?.control;
   if (control) {

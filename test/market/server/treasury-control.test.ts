@@ -9,10 +9,13 @@ import { startMarketStandIns, type MarketStandIns } from '../../../emulator/mark
 import { DEFAULT_APPROVED_TOKENS, ParamsSchema } from '../../../functions/src/lib/params';
 import { computeLedger } from '../../../functions/src/steps/report/ledger';
 import { withOperatorContracts, ZERO_ADDRESS, type LedgerTransfer } from '../../../functions/src/steps/report/wallet-model';
+import { seedTreasuryPoolContracts } from '../../../scripts/market';
+import { useFirestoreEmulator } from '../../support/firestore';
 
 const MARKET = { pools: 300, days: 60, seed: 5, endDate: '2025-10-06' };
 const get = async (url: string) => axios.get(url, { proxy: false, validateStatus: () => true });
 
+const db = useFirestoreEmulator('treasury-control');
 let s: MarketStandIns;
 beforeAll(async () => {
   s = await startMarketStandIns({ market: MARKET });
@@ -42,20 +45,31 @@ describe('GET /_control/treasury', () => {
     // Every receipt token ever minted to the wallet is mapped.
     expect(new Set(entries.map(([, c]) => c.receiptToken))).toEqual(minted);
 
-    // The ledger core over these transfers: the mapping names every open position by its pool uuid.
+    // The ledger core over these transfers on a day with open positions: the mapping names each by
+    // its pool uuid; without it they are `contract:0x…`. (Float dust below 1e-6 units is ignored.)
+    const day = '2024-01-01';
     const transfers: LedgerTransfer[] = rows.map((r, i) => ({
       id: `${r.hash}:${i}`, hash: r.hash, time: new Date(Number(r.timeStamp) * 1000).toISOString(), from: r.from, to: r.to,
       contract: r.contractAddress, symbol: r.tokenSymbol, amount: Number(r.value) / 10 ** Number(r.tokenDecimal),
-    }));
-    const base = { runDate: '2025-10-07', wallet: address, transfers, approvedTokens: DEFAULT_APPROVED_TOKENS, closes: {} };
-    const without = computeLedger({ ...base, pools: [] });
-    const mapped = computeLedger({ ...base, pools: withOperatorContracts([], poolContracts) });
-    const open = mapped.pools.filter((p) => p.amount > 0);
-    if (open.length) expect(without.pools.every((p) => p.poolId.startsWith('contract:'))).toBe(true);
-    for (const p of open) expect(Object.keys(poolContracts)).toContain(p.poolId);
-    const snapshot = await get(`${s.baseUrls.defillama}/pools`);
-    const served = new Set((snapshot.data.data as Array<{ pool: string }>).map((p) => p.pool));
-    for (const p of open) expect(served.has(p.poolId)).toBe(true);
+    })).filter((t) => t.time < `${day}T00:00:00.000Z`);
+    const base = { runDate: day, wallet: address, transfers, approvedTokens: DEFAULT_APPROVED_TOKENS, closes: {} };
+    const open = (pools: Array<{ poolId: string; amount: number }>) => pools.filter((p) => p.amount > 1e-6).map((p) => p.poolId).sort();
+    const mapped = open(computeLedger({ ...base, pools: withOperatorContracts([], poolContracts) }).pools);
+    const without = open(computeLedger({ ...base, pools: [] }).pools);
+    expect(mapped.length).toBeGreaterThan(1);
+    expect(mapped.every((id) => id in poolContracts)).toBe(true);
+    expect(without).toEqual(mapped.map((id) => `contract:${poolContracts[id].address}`).sort());
+  });
+
+  it("the local tooling's seed: params/current.poolContracts merged in, the operator's other entries and parameters kept", async () => {
+    const operator = { 'operator-pool': { address: '0x' + '12'.repeat(20) } };
+    await db().doc('params/current').set({ minPools: 4, poolContracts: operator });
+    const n = await seedTreasuryPoolContracts(`${s.origin}/_control`, db.host(), db.projectId);
+    const expected = (await get(`${s.origin}/_control/treasury`)).data.poolContracts as Record<string, unknown>;
+    expect(n).toBe(Object.keys(expected).length);
+    const stored = (await db().doc('params/current').get()).data()!;
+    expect(stored).toEqual({ minPools: 4, poolContracts: { ...operator, ...expected } });
+    expect(ParamsSchema.parse(stored).poolContracts).toEqual({ ...operator, ...expected });
   });
 
   it('follows the clock: an earlier day maps only the pools deposited into by then', async () => {

@@ -10,6 +10,7 @@
  */
 import { FieldPath, type Firestore } from '@google-cloud/firestore';
 import { COLLECTIONS, CURRENT_DOC_ID } from '../../lib/collections';
+import { redact } from '../../lib/log';
 import { buildParamSources, resolveParams, type Params, type ParamsLayer } from '../../lib/params';
 import { RawRecorder } from '../../lib/raw-layer';
 import type { StepContext, StepResult } from '../../lib/step';
@@ -58,7 +59,8 @@ export async function loadRunParams(db: Firestore, runDate: string): Promise<Par
 
 /**
  * Runs `fetchAll` between raw.begin() and raw.finish(): the manifest is written as "complete" when
- * every payload arrived and validated, as "failed" (with the error, payloads kept) otherwise.
+ * every payload arrived and validated, as "failed" (with the error, payloads kept) otherwise. The
+ * stored error is redacted like a log line: an upstream error body quoted in it may echo a key.
  */
 export async function withRawLayer<T>(raw: RawRecorder, fetchAll: () => Promise<T>): Promise<T> {
   await raw.begin();
@@ -66,7 +68,7 @@ export async function withRawLayer<T>(raw: RawRecorder, fetchAll: () => Promise<
   try {
     value = await fetchAll();
   } catch (err) {
-    await raw.finish('failed', err instanceof Error ? err.message : String(err)).catch(() => undefined);
+    await raw.finish('failed', String(redact(err instanceof Error ? err.message : String(err)))).catch(() => undefined);
     throw err;
   }
   await raw.finish('complete');

@@ -51,6 +51,12 @@ export interface BuiltInput {
   counts: Record<string, number>;
 }
 
+/**
+ * Positions worth less than this are float residue of the ledger's unit sums (a receipt burnt in full
+ * can leave ±1e-9 units), not holdings: planning a withdrawal of them would only spend gas.
+ */
+export const DUST_USD = 0.01;
+
 const usd = (v: number): string => `${Math.round(v).toLocaleString('en-US')} USD`;
 const asGroup = (g: number | undefined): StabilityGroup => (g === 1 || g === 2 || g === 3 ? g : 4);
 
@@ -86,7 +92,7 @@ export function buildAllocationInput(layers: StoredLayers): BuiltInput {
       incomplete = true;
     }
     for (const [token, b] of Object.entries(ledger.tokens ?? {}).sort(([a], [b2]) => (a < b2 ? -1 : 1))) {
-      if (!(typeof b?.amount === 'number' && Number.isFinite(b.amount)) || b.amount === 0) continue;
+      if (!(typeof b?.amount === 'number' && Number.isFinite(b.amount)) || Math.abs(b.amount) < DUST_USD) continue;
       if (b.amount < 0) {
         warnings.push(`${token}: negative ledger balance ${b.amount} (transfer history incomplete?); treated as 0`);
         incomplete = true;
@@ -98,6 +104,7 @@ export function buildAllocationInput(layers: StoredLayers): BuiltInput {
     for (const p of ledger.pools ?? []) {
       if (!(typeof p.amount === 'number' && p.amount > 0)) continue;
       const value = p.amount * priced(p.token);
+      if (value < DUST_USD) continue;
       if (p.poolId.startsWith(UNMAPPED_POOL_PREFIX)) {
         unmappedUsd += value;
         unmapped.push(`${usd(value)} of ${p.token} in ${p.poolContract ?? p.poolId.slice(UNMAPPED_POOL_PREFIX.length)}${p.receiptToken ? ` (receipt ${p.receiptToken})` : ''}`);
