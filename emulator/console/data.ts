@@ -84,6 +84,8 @@ function summaryOf(r: ExecutionRecord): ExecutionSummary {
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  // The abandoned call may still fail later (e.g. once the client is terminated): not an error then.
+  promise.catch(() => undefined);
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
   });

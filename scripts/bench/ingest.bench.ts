@@ -18,6 +18,7 @@
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Firestore, Query, WriteBatch } from '@google-cloud/firestore';
 import { mintLocalIdToken } from '../../emulator/functions/auth';
@@ -168,6 +169,7 @@ export async function run(): Promise<BenchSection[]> {
   process.env.METADATA_SERVER_DETECTION = 'none';
   installCounters();
   const previousSink = setLogSink(() => undefined);
+  const loadBefore = os.loadavg()[0];
   const results: SizeResult[] = [];
   try {
     // Warm-up (discarded): the first run in a process pays for JIT and module loading.
@@ -245,6 +247,7 @@ export async function run(): Promise<BenchSection[]> {
     `Listed pools grow ×${fix(sizeRatio, 1)} from the smallest to the largest market; the pools passing the pre-filter ×${fix(last.eligible / Math.max(1, first.eligible), 1)}. Writes of the size-dependent steps (fetchPools + fetchPoolHistories) grow ×${fix(scalingWrites(last) / scalingWrites(first), 1)}, all writes ×${fix(w(last) / w(first), 1)} (fetchPrices, fetchGas and fetchAccount do not depend on the pool count: ${fixedWrites(first)}–${fixedWrites(last)} documents, the simulated treasury's history varying a little with the universe), total time ×${fix(t(last) / t(first), 1)}.`,
     `Per-pool cost, ${last.size.toLocaleString('en-US')} vs ${first.size.toLocaleString('en-US')} pools: writes of the size-dependent steps per listed pool ×${fix(scalingWritesPerPool(last) / scalingWritesPerPool(first))} (${fix(scalingWritesPerPool(first), 3)} → ${fix(scalingWritesPerPool(last), 3)}), time of fetchPools + filterPoolsPre + fetchPoolHistories per listed pool ×${fix(scalingMsPerPool(last) / scalingMsPerPool(first))} (${fix(scalingMsPerPool(first), 2)} → ${fix(scalingMsPerPool(last), 2)} ms): a ratio ≤ 1 means the cost grows linearly (or better, fixed per-step overheads being amortised).`,
     'Linear: per listed pool fetchPools costs ~1 write (its registry upsert) plus a snapshot chunk per 5,000 pools and the raw payload in < 1 MiB chunks; per eligible pool fetchPoolHistories costs one document per stored month (13 for a year) plus its raw /chart body. The per-pool columns stay flat across sizes.',
+    `Times are wall clock on a machine shared with other work (1-minute load average ${fix(loadBefore, 1)} at the start, ${fix(os.loadavg()[0], 1)} at the end, on ${os.cpus().length} CPUs): compare them within this table; the document counts are exact and deterministic.`,
     'Firestore reads/writes: every document the functions\' Firestore client read or wrote (wrapped getAll / Query.get / WriteBatch commit), raw layer included; "Step docs written" is the step\'s own count of clean-layer documents.',
     'fetchPools time excludes the stand-in simulating the /pools snapshot (built before timing); fetchPoolHistories time includes the stand-in simulating each chart, shown separately per pool.',
   ];

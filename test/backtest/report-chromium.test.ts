@@ -9,55 +9,23 @@
  * A missing /usr/bin/chromium FAILS the test with a clear message: skipping would let CI pass
  * without ever rendering the report.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createSimulatedMarket } from '../../emulator/market/sim';
 import { DEFAULT_PARAMS } from '../../functions/src/lib/params';
 import { renderReport, runBacktest, SimulatedMarketSource } from '../../functions/src/steps/backtest';
+import { consoleLines, startChromium, type Chromium } from '../support/chromium';
 import { countColour, decodePng } from './png';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUT = path.resolve(__dirname, '..', '..', 'test-output', 'backtest');
-let profile: string;
-
-function chromium(args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(
-    CHROMIUM,
-    [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--hide-scrollbars',
-      `--user-data-dir=${profile}`,
-      '--enable-logging=stderr',
-      '--v=0',
-      ...args,
-    ],
-    { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, HOME: profile } },
-  );
-  if (r.error) throw new Error(`could not run ${CHROMIUM}: ${r.error.message}`);
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Console output and page errors as Chromium logs them with --enable-logging=stderr. */
-function consoleLines(stderr: string): string[] {
-  return stderr.split('\n').filter((l) => /:CONSOLE[:(]|Uncaught/.test(l));
-}
+let browser: Chromium;
+const chromium = (args: string[]) => browser.run(args);
 
 let reportFile: string;
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium; .ci/run does this in CI) or set CHROMIUM_PATH`);
-  }
+  browser = startChromium(); // throws a clear message when Chromium is missing
   fs.mkdirSync(OUT, { recursive: true });
-  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'yieldopt-chromium-'));
   const market = createSimulatedMarket({ seed: 5, pools: 3000, endDate: '2025-03-08', days: 300 });
   const result = await runBacktest(new SimulatedMarketSource(market), {
     from: '2025-03-01',
@@ -73,12 +41,12 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(() => {
-  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+  browser?.dispose();
 });
 
 describe('report.html in headless Chromium', () => {
   test('the console capture works (a page that logs and throws is caught)', () => {
-    const probe = path.join(profile, 'probe.html');
+    const probe = path.join(browser.profile, 'probe.html');
     fs.writeFileSync(probe, '<!DOCTYPE html><html><body><script>console.error("probe-console-error"); null.boom();</script></body></html>');
     const r = chromium(['--dump-dom', `file://${probe}`]);
     const lines = consoleLines(r.stderr);

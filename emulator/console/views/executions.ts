@@ -29,7 +29,7 @@ ${items.map(
 <td class="mono"><a href="${executionHref(e.executionId)}">${e.executionId}</a></td>
 <td>${e.workflowId}</td>
 <td>${badge(e.state)}</td>
-<td>${fmtTime(e.startTime)}</td>
+<td class="time">${fmtTime(e.startTime)}</td>
 <td class="num">${executionDuration(e)}</td>
 <td class="num">${e.stepsExecuted ?? '—'}</td>
 <td class="err">${failingStepText(e.failingStep)}</td>
@@ -69,7 +69,7 @@ ${steps.map(
 <td><span class="mono">${s.workflow && s.workflow !== 'main' ? `${s.workflow}.` : ''}${s.name}</span> <span class="muted">:${s.line}</span></td>
 <td>${s.branch ?? ''}</td>
 <td>${badge(s.status)}</td>
-<td>${fmtTime(s.startTime)}</td>
+<td class="time">${fmtTime(s.startTime)}</td>
 <td class="num">${s.status === 'ACTIVE' ? 'running' : fmtMs(s.durationMs)}</td>
 <td class="num">${s.retries > 0 ? html`<strong class="warn">${s.retries}</strong>` : s.retries ?? 0}</td>
 <td>${errorCell(s.error)}</td>

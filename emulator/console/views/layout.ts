@@ -20,6 +20,7 @@ table { border-collapse:collapse; width:100%; margin:4px 0 8px; }
 th, td { text-align:left; padding:5px 8px; border-bottom:1px solid var(--line); vertical-align:top; }
 th { background:var(--bg); font-weight:600; white-space:nowrap; }
 td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; white-space:nowrap; }
+td.time { white-space:nowrap; }
 td.mono, .mono { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-size:12.5px; }
 tr.failing td { background:#ffebe9; } tr.failing td:first-child { box-shadow:inset 4px 0 0 var(--bad); }
 .badge { display:inline-block; padding:1px 8px; border-radius:10px; font-size:12px; font-weight:600; color:#fff; background:var(--off); white-space:nowrap; }
