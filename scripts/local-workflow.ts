@@ -10,8 +10,11 @@
  *                                       [--workflow FILE] [--import DIR] [--export-on-exit DIR]
  *                                       [--pools N] [--days N] [--seed N] [--recordings DIR]
  *
- * Live progress (each step's start and end with timing, retries, errors) and a summary go to
- * stdout; with --format json only the execution record (GCP Execution shape) is printed.
+ * Live progress (each pipeline step's start, then its outcome with timing and retries, every retry
+ * and skip — from the workflow's own sys.log lines) and the run summary (step table with status,
+ * duration, retries, warnings/errors; the allocation headline; pool filter counts) go to stdout;
+ * with --format json only the execution record (GCP Execution shape) is printed. The summary is the
+ * execution's result, or `summary` in its error payload when a step failed (pipeline.yaml header).
  * Exit codes as workflows-local: 0 SUCCEEDED, 1 FAILED or CANCELLED, 2 invalid workflow/arguments.
  */
 import fs from 'node:fs';
@@ -104,46 +107,172 @@ export function summarizeError(error: unknown): string {
   return text.length > 300 ? `${text.slice(0, 297)}...` : text;
 }
 
-function stepLabel(e: { step: string; workflow: string; branch?: string }): string {
-  const scope = e.workflow === 'main' ? '' : `${e.workflow}/`;
-  return `${scope}${e.step}${e.branch !== undefined ? ` [${e.branch}]` : ''}`;
+/** The pipeline's steps in workflow order (workflows/pipeline.yaml main). */
+export const PIPELINE_STEPS = [
+  'startRun', 'fetchPools', 'fetchPrices', 'fetchGas', 'fetchAccount', 'importScores', 'updateLedger',
+  'filterPoolsPre', 'fetchPoolHistories', 'computeMetrics', 'groupPools', 'updateIcebox', 'buildFeatures',
+  'forecastPools', 'forecastGas', 'filterPoolsFinal', 'optimizeAllocations', 'postSlackReport',
+] as const;
+const PIPELINE_STEP_SET: ReadonlySet<string> = new Set(PIPELINE_STEPS);
+
+/** One step of the run summary (pipeline.yaml's step record). */
+export interface StepSummary {
+  status: string;
+  durationMs?: number;
+  retries?: number;
+  warnings?: string[];
+  counts?: Record<string, number>;
+  error?: { message?: string; code?: number | null; tags?: string[] } | null;
+  reason?: string;
+  blockedBy?: string | null;
 }
 
-/** Live progress: one line per step start, end, retry and failure. */
-function progressPrinter(out: Output): (e: ExecutionEvent) => void {
-  return (e) => {
-    const time = e.time.slice(11, 23);
-    switch (e.type) {
-      case 'step-started':
-        return out.info(`${time}  ▶ ${stepLabel(e)}`);
-      case 'step-finished':
-        return out.info(`${time}  ✓ ${stepLabel(e)}  ${e.durationMs} ms${e.retries ? `  (${e.retries} ${e.retries === 1 ? 'retry' : 'retries'})` : ''}`);
-      case 'step-retrying':
-        return out.info(`${time}  ↻ ${stepLabel(e)}  attempt ${e.attempt + 1} in ${e.delaySeconds}s after: ${summarizeError(e.error)}`);
-      case 'step-failed':
-        return out.info(`${time}  ✗ ${stepLabel(e)}  ${e.durationMs} ms: ${summarizeError(e.error)}`);
+/** The workflow's run summary: its result, or `summary` inside the raised error when a step failed. */
+export interface RunSummary {
+  runId: string;
+  runDate: string;
+  status: 'succeeded' | 'degraded' | 'failed';
+  phases?: string[];
+  steps: Record<string, StepSummary>;
+  failedSteps?: string[];
+  allocation?: {
+    status?: string;
+    objective?: string;
+    projectedApyPct?: number | null;
+    projectedApyGrossPct?: number | null;
+    transactions?: number | null;
+    pools?: number | null;
+    totalCostUsd?: number | null;
+    path?: string;
+    reasons?: string[] | null;
+  } | null;
+}
+
+function isRunSummary(v: unknown): v is RunSummary {
+  return !!v && typeof v === 'object' && typeof (v as RunSummary).runId === 'string' && !!(v as RunSummary).steps && typeof (v as RunSummary).steps === 'object';
+}
+
+/** The run summary of an execution record, whether it SUCCEEDED (result) or FAILED after reporting (error.payload.summary). */
+export function runSummaryOf(record: ExecutionRecord): RunSummary | undefined {
+  try {
+    if (record.result !== undefined) {
+      const result: unknown = JSON.parse(record.result);
+      if (isRunSummary(result)) return result;
     }
+    if (record.error) {
+      const payload = JSON.parse(record.error.payload) as { summary?: unknown };
+      if (isRunSummary(payload?.summary)) return payload.summary;
+    }
+  } catch {
+    // not JSON: no summary
+  }
+  return undefined;
+}
+
+const STATUS_MARK: Record<string, string> = { ok: '✓', degraded: '!', skipped: '–', failed: '✗' };
+
+/**
+ * Live progress: "▶ step" when the workflow reaches a pipeline step, then the outcome line the
+ * workflow logs (sys.log {pipelineStep, status|event, …}): done, retrying, skipped, failed.
+ * Other steps (subworkflow internals) are not printed; an uncaught failure of a main step is.
+ */
+function progressPrinter(out: Output): { onEvent: (e: ExecutionEvent) => void; logSink: (line: string) => void } {
+  const clock = (iso: string) => iso.slice(11, 23);
+  return {
+    onEvent: (e) => {
+      if (e.workflow !== 'main') return;
+      if (e.type === 'step-started' && PIPELINE_STEP_SET.has(e.step)) out.info(`${clock(e.time)}  ▶ ${e.step}`);
+      else if (e.type === 'step-failed' && !PIPELINE_STEP_SET.has(e.step) && e.step !== 'ingest' && e.step !== 'forecast') {
+        out.info(`${clock(e.time)}  ✗ ${e.step}: ${summarizeError(e.error)}`);
+      }
+    },
+    logSink: (line) => {
+      let entry: { timestamp?: string; textPayload?: string; jsonPayload?: Record<string, unknown> };
+      try {
+        entry = JSON.parse(line) as typeof entry;
+      } catch {
+        return out.info(`  [sys.log] ${line}`);
+      }
+      const p = entry.jsonPayload;
+      const time = clock(entry.timestamp ?? new Date().toISOString());
+      if (!p || typeof p.pipelineStep !== 'string') return out.info(`  [sys.log] ${entry.textPayload ?? JSON.stringify(p)}`);
+      const name = p.pipelineStep;
+      const retries = Number(p.retries ?? 0);
+      const retryNote = retries ? `  (${retries} ${retries === 1 ? 'retry' : 'retries'})` : '';
+      if (p.event === 'retry') return out.info(`${time}  ↻ ${name}  attempt ${String(p.attempt)} in ${String(p.delaySeconds)}s after: ${String(redact(String(p.error)))}`);
+      const status = String(p.status);
+      const mark = STATUS_MARK[status] ?? '?';
+      if (status === 'skipped' && p.reason) return out.info(`${time}  ${mark} ${name}  skipped: ${String(p.reason).replace(/^skipped: /, '')}`);
+      if (status === 'failed') return out.info(`${time}  ${mark} ${name}  failed after ${String(p.durationMs)} ms${retryNote}: ${String(redact(String(p.error)))}`);
+      return out.info(`${time}  ${mark} ${name}  ${status}  ${String(p.durationMs)} ms${retryNote}`);
+    },
   };
+}
+
+const usd = (v: number) => `$${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const pct = (v: number) => `${v.toFixed(2)} %`;
+
+/** The human summary of a run: step table, allocation headline, pool filter counts (pure; tested). */
+export function formatRunSummary(summary: RunSummary): string[] {
+  const lines: string[] = [];
+  lines.push(`Run ${summary.runDate}  ${summary.status.toUpperCase()}   runId ${summary.runId}${summary.phases ? `   phases ${summary.phases.join(',')}` : ''}`);
+  lines.push('');
+  lines.push(`  ${'step'.padEnd(21)} ${'status'.padEnd(9)} ${'duration'.padStart(10)}  ${'retries'.padStart(7)}  notes`);
+  const names = [...PIPELINE_STEPS.filter((n) => n in summary.steps), ...Object.keys(summary.steps).filter((n) => !PIPELINE_STEP_SET.has(n))];
+  for (const name of names) {
+    const s = summary.steps[name];
+    const notes: string[] = [];
+    if (s.status === 'failed' && s.error) notes.push(`error: ${s.error.code !== undefined && s.error.code !== null ? `HTTP ${s.error.code} ` : ''}${String(redact(s.error.message ?? ''))}`);
+    if (s.status === 'skipped' && s.reason) notes.push(s.reason.replace(/^skipped: /, ''));
+    const warnings = s.warnings ?? [];
+    const shown = warnings.slice(0, 3).map((w) => `warning: ${String(redact(w))}`);
+    if (warnings.length > 3) shown.push(`… ${warnings.length - 3} more warning(s)`);
+    const duration = s.durationMs !== undefined ? `${s.durationMs} ms` : '';
+    lines.push(`  ${name.padEnd(21)} ${s.status.padEnd(9)} ${duration.padStart(10)}  ${String(s.retries ?? 0).padStart(7)}  ${notes[0] ?? shown.shift() ?? ''}`);
+    for (const note of [...notes.slice(1), ...shown]) lines.push(`  ${''.padEnd(21)} ${''.padEnd(9)} ${''.padStart(10)}  ${''.padStart(7)}  ${note}`);
+  }
+  lines.push('');
+  const a = summary.allocation;
+  if (a && a.status && a.reasons == null) {
+    const apy = typeof a.projectedApyPct === 'number' ? `projected APY ${pct(a.projectedApyPct)} net${typeof a.projectedApyGrossPct === 'number' ? ` (${pct(a.projectedApyGrossPct)} gross)` : ''}` : 'projected APY n/a';
+    lines.push(`  Allocation: ${a.status}, ${apy}, ${a.transactions ?? 0} transaction(s), ${a.pools ?? 0} pool(s), total cost ${typeof a.totalCostUsd === 'number' ? usd(a.totalCostUsd) : 'n/a'}${a.path ? `  (${a.path})` : ''}`);
+  } else if (a && a.status) {
+    lines.push(`  Allocation: ${a.status}${a.reasons?.length ? `: ${a.reasons.join('; ')}` : ''}${a.path ? `  (${a.path})` : ''}`);
+  } else {
+    lines.push(`  Allocation: none (optimizeAllocations ${summary.steps.optimizeAllocations?.status ?? 'not run'})`);
+  }
+  const pre = summary.steps.filterPoolsPre?.counts;
+  const fin = summary.steps.filterPoolsFinal?.counts;
+  const parts: string[] = [];
+  if (pre && pre.pools !== undefined) parts.push(`${pre.pools} pools → ${pre.eligible} eligible after the pre-filter`);
+  if (fin && fin.kept !== undefined) parts.push(`${fin.kept} kept by the final filter (${fin.dropped ?? 0} dropped, ${fin.mustExit ?? 0} held must exit)`);
+  if (parts.length) lines.push(`  Pool filter: ${parts.join(' → ')}`);
+  if (summary.failedSteps?.length) lines.push(`  Failed steps: ${summary.failedSteps.join(', ')}`);
+  return lines;
 }
 
 function printSummary(record: ExecutionRecord, out: Output, savedTo: string[]): void {
   out.info('');
+  const summary = runSummaryOf(record);
+  if (summary) for (const line of formatRunSummary(summary)) out.info(line);
+  else if (record.state === 'SUCCEEDED' && record.result !== undefined) out.info(`  result: ${record.result}`);
+  out.info('');
   out.info(`Execution ${record.executionId}: ${record.state}${record.duration ? ` in ${record.duration}` : ''}`);
-  if (record.state === 'SUCCEEDED' && record.result !== undefined) {
-    const result = JSON.parse(record.result) as { runId?: string; runDate?: string; steps?: Record<string, { status?: string; counts?: Record<string, number>; warnings?: string[] }> };
-    if (result && typeof result === 'object' && result.steps) {
-      out.info(`  runDate ${result.runDate}   runId ${result.runId}`);
-      for (const [name, s] of Object.entries(result.steps)) {
-        const counts = Object.entries(s.counts ?? {}).map(([k, v]) => `${k}=${v}`).join(' ');
-        out.info(`  ${name.padEnd(24)} ${String(s.status).padEnd(9)} ${counts}`);
-        for (const w of s.warnings ?? []) out.info(`    warning: ${w}`);
-      }
-    } else out.info(`  result: ${record.result}`);
-  }
   if (record.error) {
-    out.error(`  error: ${String(redact(record.error.payload))}`);
-    out.error(`  context: ${record.error.context}`);
-    if (record.failingStep) out.error(`  failing step: ${record.failingStep.step} (${path.relative(process.cwd(), record.failingStep.file)}:${record.failingStep.line}:${record.failingStep.column})`);
+    const payload = (() => {
+      try {
+        return JSON.parse(record.error!.payload) as { message?: unknown };
+      } catch {
+        return undefined;
+      }
+    })();
+    // With a run summary the table above already says everything; name the error only.
+    if (summary && typeof payload?.message === 'string') out.error(`  error: ${String(redact(payload.message))}`);
+    else {
+      out.error(`  error: ${String(redact(record.error.payload))}`);
+      out.error(`  context: ${record.error.context}`);
+      if (record.failingStep) out.error(`  failing step: ${record.failingStep.step} (${path.relative(process.cwd(), record.failingStep.file)}:${record.failingStep.line}:${record.failingStep.column})`);
+    }
   }
   for (const where of savedTo) out.info(`  record: ${where}`);
 }
@@ -258,15 +387,17 @@ async function run(argv: string[]): Promise<number> {
     // The simulated treasury's pool contracts, as an operator would keep them (params.poolContracts).
     const control = stack.services.market?.control ?? (await discoverRunning())?.state.env.MARKET_CONTROL_URL;
     if (control) await seedTreasuryPoolContracts(control, stack.firestore.address, stack.project).catch((e: unknown) => out.error(`local-workflow: could not seed params/current.poolContracts: ${(e as Error).message}`));
+    const progress = cli.json ? undefined : progressPrinter(out);
     const record = await executeWorkflow(program, {
       argument: cli.argument,
       env: { FUNCTIONS_BASE_URL: stack.functions.baseUrl },
       project: stack.project,
       workflowId: path.basename(cli.workflow).replace(/\.(ya?ml|json)$/i, ''),
       localFunctionsSecret: secret,
-      onEvent: cli.json ? undefined : progressPrinter(out),
+      onEvent: progress?.onEvent,
       signal: abort.signal,
-      logSink: (line) => out.info(`  [sys.log] ${line}`),
+      // --format json: the workflow's log lines are not part of the output.
+      logSink: progress?.logSink ?? (() => undefined),
     });
     const saved = await saveExecutionRecord(record, { dir: path.join(runsDir(), 'executions'), projectId: stack.project }).catch((e: unknown) => {
       out.error(`local-workflow: could not save the execution record: ${(e as Error).message}`);

@@ -142,6 +142,22 @@ describe('with execution records and allocations in Firestore', () => {
     expect((await get(`${web.url}/allocations/no-such-run`)).status).toBe(404);
   });
 
+  test('an infeasible allocation shows its status and reasons instead of empty tables', async () => {
+    await db().collection('allocations').doc('run-infeasible').set({
+      runId: 'run-infeasible',
+      runDate: '2026-11-23',
+      status: 'infeasible',
+      objective: 'yield',
+      result: { status: 'infeasible', objective: 'yield', reasons: ['only 2 eligible pools, minPools is 5 <b>'], aumUsd: 1000, warnings: [] },
+      updatedAt: new Date('2026-11-23T06:05:00Z'),
+    });
+    const { body } = await get(`${web.url}/allocations/latest`);
+    expect(body).toContain('run-infeasible');
+    expect(body).toContain('class="badge s-infeasible"');
+    expect(body).toContain('<li>only 2 eligible pools, minPools is 5 &lt;b&gt;</li>');
+    expect(body).not.toContain('<h3>Pools</h3>');
+  });
+
   test('unknown execution or page → 404', async () => {
     expect((await get(`${web.url}/executions/does-not-exist`)).status).toBe(404);
     expect((await get(`${web.url}/executions/..%2F..%2Fetc%2Fpasswd`)).status).toBe(404);

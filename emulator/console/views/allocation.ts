@@ -97,11 +97,16 @@ ${card('Costs', fmtUsd(costs?.totalUsd))}
 ${card('Pools · transactions', `${pools.length} · ${txs.length}`)}
 </div>
 ${list(arr(r.reasons), 'err')}
-<h3>Pools</h3>
+${
+  // An infeasible or failed solve has reasons instead of a final allocation: no empty tables then.
+  final || txs.length
+    ? html`<h3>Pools</h3>
 ${poolsTable(pools, limit, href)}
 ${wallet.length ? html`<p class="muted">Left in the wallet: ${wallet.map(([t, v]) => `${t} ${fmtUsd(v)}`).join(', ')}</p>` : ''}
 <h3>Transactions</h3>
-${transactionsTable(txs, limit, href)}
+${transactionsTable(txs, limit, href)}`
+    : ''
+}
 ${!compact ? html`${costs ? html`<p class="muted">Costs: gas ${fmtUsd(costs.gasUsd)}, conversion ${fmtUsd(costs.conversionUsd)}.</p>` : ''}${list(arr(r.warnings), 'warn')}` : ''}`;
 }
 

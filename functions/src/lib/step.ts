@@ -96,14 +96,15 @@ export type StepBody<Shape extends z.ZodRawShape> = BaseBody & z.infer<z.ZodObje
 
 export type StepHandler<Shape extends z.ZodRawShape> = (body: StepBody<Shape>, ctx: StepContext) => Promise<StepResult>;
 
-interface ErrorReply {
+export interface ErrorReply {
   httpStatus: 400 | 500 | 503;
   grpcStatus: 'INVALID_ARGUMENT' | 'INTERNAL' | 'UNAVAILABLE' | 'FAILED_PRECONDITION';
   message: string;
   field?: string;
 }
 
-function classify(err: unknown): ErrorReply {
+/** How an error is answered (status, gRPC-style code, message); also used by non-step HTTP functions. */
+export function classify(err: unknown): ErrorReply {
   const message = String(redact(err instanceof Error ? err.message : String(err)));
   if (err instanceof BadRequestError) return { httpStatus: 400, grpcStatus: 'INVALID_ARGUMENT', message, field: err.field };
   if (err instanceof ParamsValidationError) {
@@ -118,7 +119,7 @@ function classify(err: unknown): ErrorReply {
   return { httpStatus: 500, grpcStatus: 'INTERNAL', message };
 }
 
-function zodToBadRequest(error: z.ZodError): BadRequestError {
+export function zodToBadRequest(error: z.ZodError): BadRequestError {
   const first = error.issues[0];
   const path = first.code === 'unrecognized_keys' ? [...first.path, first.keys[0]] : first.path;
   const field = path.map(String).join('.') || '(body)';
