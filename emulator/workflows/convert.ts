@@ -22,6 +22,25 @@ export function formatDouble(n: number): string {
   return n.toString();
 }
 
+/**
+ * The text of a string, int, double or bool (doubles as formatDouble): what `+` puts next to a
+ * string and what `string()` returns. undefined for any other value (each caller reports its own error).
+ */
+export function scalarText(v: WfValue): string | undefined {
+  switch (typeof v) {
+    case 'string':
+      return v;
+    case 'bigint':
+      return v.toString();
+    case 'number':
+      return formatDouble(v);
+    case 'boolean':
+      return v ? 'true' : 'false';
+    default:
+      return undefined;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // JSON text → WfValue
 

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs/promises';
 import type { ValidationIssue, WorkflowProgram } from './ast';
-import { parseWorkflow } from './load';
+import { dedupeIssues, parseWorkflow } from './load';
 import { validateProgram } from './validate';
 
 export type { ValidationIssue, WorkflowProgram } from './ast';
@@ -35,7 +35,7 @@ export function validateWorkflow(program: WorkflowProgram): ValidationIssue[] {
 /** Parses and validates; throws WorkflowValidationError listing every issue. */
 export function loadWorkflowSource(text: string, fileName: string): WorkflowProgram {
   const { program, issues } = parseWorkflow(text, fileName);
-  const all = dedupe([...issues, ...validateProgram(program)]);
+  const all = dedupeIssues([...issues, ...validateProgram(program)]);
   if (all.length) throw new WorkflowValidationError(sortIssues(all));
   return program;
 }
@@ -46,14 +46,4 @@ export async function loadWorkflowFile(path: string): Promise<WorkflowProgram> {
 
 function sortIssues(issues: ValidationIssue[]): ValidationIssue[] {
   return [...issues].sort((a, b) => a.line - b.line || a.column - b.column);
-}
-
-function dedupe(issues: ValidationIssue[]): ValidationIssue[] {
-  const seen = new Set<string>();
-  return issues.filter((i) => {
-    const k = `${i.line}:${i.column}:${i.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }

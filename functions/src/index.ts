@@ -16,6 +16,7 @@ import { postSlackReport, updateLedger } from './steps/report';
 import { filterPoolsPre, fetchPoolHistories, computeMetrics, groupPools, updateIcebox, buildFeatures } from './steps/enrich/handlers';
 import { forecastPools, forecastGas, filterPoolsFinal } from './steps/forecast/handlers';
 import { optimizeAllocations } from './steps/allocate/handler';
+import { backtestStart, backtestStep, backtestReport } from './steps/backtest/handlers';
 
 /** Every HTTP function, by the name it is deployed and served under (pipeline order). */
 export const FUNCTIONS: Readonly<Record<string, HttpFunction>> = Object.freeze({
@@ -37,6 +38,10 @@ export const FUNCTIONS: Readonly<Record<string, HttpFunction>> = Object.freeze({
   optimizeAllocations,
   updateLedger,
   postSlackReport,
+  // Not part of the daily pipeline: chained by workflows/backtest.yaml.
+  backtestStart,
+  backtestStep,
+  backtestReport,
 });
 
 export const FUNCTION_NAMES: readonly string[] = Object.freeze(Object.keys(FUNCTIONS));
@@ -47,3 +52,4 @@ export { startRun, fetchPools, fetchPrices, fetchGas, fetchAccount, importScores
 export { filterPoolsPre, fetchPoolHistories, computeMetrics, groupPools, updateIcebox, buildFeatures };
 export { forecastPools, forecastGas, filterPoolsFinal };
 export { optimizeAllocations };
+export { backtestStart, backtestStep, backtestReport };

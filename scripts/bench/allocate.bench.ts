@@ -10,24 +10,14 @@ import { optimizeAllocation, solveMeanVariance, type AllocationInput, type Candi
 import { buildMilp } from '../../functions/src/steps/allocate/model-builder';
 import { prepareProblem } from '../../functions/src/steps/allocate/prepare';
 import { solveModel } from '../../functions/src/steps/allocate/solve';
+import { mulberry32 } from '../../emulator/market/sim/prng';
 import type { BenchRow, BenchSection } from './report';
 
 const TOKENS = ['USDC', 'USDT', 'DAI', 'USDS', 'GHO'];
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A DefiLlama-like universe: APY 1–15 %, TVL log-uniform 100k–1B, 1–3 tokens, 10 held pools, AUM ≈ 10M USD. */
 export function benchInstance(n: number, seed: number): AllocationInput {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const pools: CandidatePool[] = Array.from({ length: n }, (_, i) => {
     const k = r() < 0.7 ? 1 : r() < 0.8 ? 2 : 3;
     const tokens = [...TOKENS].sort(() => r() - 0.5).slice(0, k);
@@ -56,7 +46,7 @@ export function benchInstance(n: number, seed: number): AllocationInput {
 }
 
 function covarianceProblem(n: number, seed: number): MeanVarianceProblem {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const k = 5;
   const B = Array.from({ length: n }, () => Array.from({ length: k }, () => (r() - 0.5) * 0.002));
   const cov = B.map((bi, i) => B.map((bj, j) => bi.reduce((s, v, t) => s + v * bj[t], 0) + (i === j ? 1e-7 * (0.5 + r()) : 0)));

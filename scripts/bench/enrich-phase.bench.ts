@@ -5,60 +5,28 @@
  * /chart histories); day 2 is the steady state (one new day per pool). The counts are the steps'
  * own `documentsRead` / `documentsWritten` (each handler counts what it asks Firestore for).
  */
-import crypto from 'node:crypto';
-import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { mintLocalIdToken } from '../../emulator/functions/auth';
-import { startFunctionsHost } from '../../emulator/functions/host';
-import { startFirestoreEmulator } from '../../emulator/firestore/server';
-import { startMarketStandIns } from '../../emulator/market/server';
 import { addDays } from '../../functions/src/lib/dates';
-import { closeFirestore } from '../../functions/src/lib/firestore';
 import { setLogSink } from '../../functions/src/lib/log';
+import { startFunctionsStack } from './functions-stack';
 import type { BenchRow, BenchSection } from './report';
 
 const DAY2 = '2025-08-31';
 const DAY1 = addDays(DAY2, -1);
 const STEPS = ['filterPoolsPre', 'fetchPoolHistories', 'computeMetrics', 'groupPools', 'updateIcebox', 'buildFeatures'];
 
-function post(url: string, secret: string, body: unknown): Promise<{ status: number; json: any }> {
-  const payload = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      { method: 'POST', agent: false, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload), Authorization: `Bearer ${mintLocalIdToken(url, secret)}` } },
-      (res) => {
-        const parts: Buffer[] = [];
-        res.on('data', (c: Buffer) => parts.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(parts).toString('utf8') || 'null') }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
 export async function run(): Promise<BenchSection[]> {
   const previousSink = setLogSink(() => undefined);
-  const firestore = await startFirestoreEmulator({ host: '127.0.0.1', port: 0 });
-  const market = await startMarketStandIns({ port: 0, market: { endDate: DAY2 } });
-  const secret = crypto.randomBytes(32).toString('hex');
-  const projectId = 'demo-bench-enrich';
-  const host = await startFunctionsHost({
-    port: 0,
-    secret,
-    env: { ...market.env, FIRESTORE_EMULATOR_HOST: firestore.address, GOOGLE_CLOUD_PROJECT: projectId, GCLOUD_PROJECT: projectId },
-  });
+  const stack = await startFunctionsStack('demo-bench-enrich', { port: 0, market: { endDate: DAY2 } });
   const rows: BenchRow[] = [];
   let pools = 0;
   try {
     for (const [label, day] of [['day 1 (first run)', DAY1], ['day 2 (steady state)', DAY2]] as const) {
-      market.clock.set(day);
-      const start = await post(host.url('startRun'), secret, { runDate: day });
+      stack.market.clock.set(day);
+      const start = await stack.call('startRun', { runDate: day });
       const runId = start.json.runId as string;
       for (const step of ['fetchPools', 'fetchPrices']) {
-        const res = await post(host.url(step), secret, { runDate: day, runId });
+        const res = await stack.call(step, { runDate: day, runId });
         if (res.status !== 200) throw new Error(`${step} ${day}: HTTP ${res.status} ${JSON.stringify(res.json)}`);
       }
       let reads = 0;
@@ -66,7 +34,7 @@ export async function run(): Promise<BenchSection[]> {
       let ms = 0;
       for (const step of STEPS) {
         const t = performance.now();
-        const res = await post(host.url(step), secret, { runDate: day, runId });
+        const res = await stack.call(step, { runDate: day, runId });
         const took = performance.now() - t;
         if (res.status !== 200) throw new Error(`${step} ${day}: HTTP ${res.status} ${JSON.stringify(res.json)}`);
         const c = res.json.counts as Record<string, number>;
@@ -79,10 +47,7 @@ export async function run(): Promise<BenchSection[]> {
       rows.push({ Run: label, Step: '**whole phase**', 'Docs read': reads, 'Docs written': writes, 'Time (s)': (ms / 1000).toFixed(1), Status: '' });
     }
   } finally {
-    await closeFirestore();
-    await host.stop();
-    await market.stop();
-    await firestore.stop();
+    await stack.stop();
     setLogSink(previousSink);
   }
   return [

@@ -26,6 +26,7 @@ import {
   type Scale,
   type SelectionOptions,
 } from '../../functions/src/steps/forecast';
+import { mulberry32 } from '../../emulator/market/sim/prng';
 import type { BenchRow, BenchSection } from './report';
 
 const EVAL_ORIGINS = 14;
@@ -193,20 +194,9 @@ export function evaluateAll(
 
 // ------------------------------------------------------------------ synthetic speed set
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** 5,000 pools × 365 days: random walks, trends, spiky mean-reverting APYs, a few gaps. */
 function syntheticPools(count: number, days: number): Record<string, PoolHistory> {
-  const r = rng(42);
+  const r = mulberry32(42);
   const out: Record<string, PoolHistory> = {};
   for (let p = 0; p < count; p++) {
     const d = new Float64Array(days);

@@ -16,19 +16,15 @@
  *   delete/batch/transaction commit goes through it). This includes the raw layer (manifests and
  *   < 1 MiB chunks), the registry and the run notes — what Firestore would bill.
  */
-import crypto from 'node:crypto';
 import http from 'node:http';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Firestore, Query, WriteBatch } from '@google-cloud/firestore';
-import { mintLocalIdToken } from '../../emulator/functions/auth';
-import { startFunctionsHost } from '../../emulator/functions/host';
-import { startFirestoreEmulator } from '../../emulator/firestore/server';
-import { startMarketStandIns } from '../../emulator/market/server';
 import { createSimulatedMarket } from '../../emulator/market/sim';
 import { newDocIo, readCrossSection } from '../../functions/src/lib/cross-section';
-import { closeFirestore, getFirestore } from '../../functions/src/lib/firestore';
+import { getFirestore } from '../../functions/src/lib/firestore';
 import { setLogSink } from '../../functions/src/lib/log';
+import { startFunctionsStack } from './functions-stack';
 import type { BenchRow, BenchSection } from './report';
 
 const RUN_DATE = '2025-08-31';
@@ -69,24 +65,6 @@ function installCounters(): void {
   };
 }
 
-function post(url: string, secret: string, body: unknown): Promise<{ status: number; json: any }> {
-  const payload = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      { method: 'POST', agent: false, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload), Authorization: `Bearer ${mintLocalIdToken(url, secret)}` } },
-      (res) => {
-        const parts: Buffer[] = [];
-        res.on('data', (c: Buffer) => parts.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(parts).toString('utf8') || 'null') }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
 interface StepMeasure {
   step: string;
   ms: number;
@@ -108,31 +86,24 @@ interface SizeResult {
 }
 
 async function runSize(size: number): Promise<SizeResult> {
-  const firestore = await startFirestoreEmulator({ host: '127.0.0.1', port: 0 });
   // The market is built here (not by the stand-ins) so the chart simulation can be timed apart.
   const source = createSimulatedMarket({ pools: size, days: DAYS, endDate: RUN_DATE });
-  const market = await startMarketStandIns({ port: 0, source });
-  const secret = crypto.randomBytes(32).toString('hex');
-  const projectId = `demo-bench-ingest-${size}`;
-  const host = await startFunctionsHost({
-    port: 0,
-    secret,
-    env: { ...market.env, FIRESTORE_EMULATOR_HOST: firestore.address, GOOGLE_CLOUD_PROJECT: projectId, GCLOUD_PROJECT: projectId },
-  });
+  const stack = await startFunctionsStack(`demo-bench-ingest-${size}`, { port: 0, source });
+  const { market } = stack;
   const steps: StepMeasure[] = [];
   let eligibleIds: string[] = [];
   try {
     market.clock.set(RUN_DATE);
     // The day's /pools snapshot is simulated once and cached by the stand-in: build it before timing.
     await new Promise<void>((resolve, reject) => http.get(`${market.baseUrls.defillama}/pools`, { agent: false }, (res) => res.resume().on('end', resolve).on('error', reject)).on('error', reject));
-    const start = await post(host.url('startRun'), secret, { runDate: RUN_DATE });
+    const start = await stack.call('startRun', { runDate: RUN_DATE });
     if (start.status !== 200) throw new Error(`startRun: HTTP ${start.status} ${JSON.stringify(start.json)}`);
     const runId = start.json.runId as string;
     for (const step of [...INGEST, ...HISTORY]) {
       io.reads = 0;
       io.writes = 0;
       const t = performance.now();
-      const res = await post(host.url(step), secret, { runDate: RUN_DATE, runId });
+      const res = await stack.call(step, { runDate: RUN_DATE, runId });
       const ms = performance.now() - t;
       if (res.status !== 200) throw new Error(`${step} (${size} pools): HTTP ${res.status} ${JSON.stringify(res.json)}`);
       const counts = (res.json.counts ?? {}) as Record<string, unknown>;
@@ -141,10 +112,7 @@ async function runSize(size: number): Promise<SizeResult> {
     // The host exported FIRESTORE_EMULATOR_HOST/GOOGLE_CLOUD_PROJECT into this process.
     eligibleIds = (await readCrossSection(getFirestore(), 'eligiblePools', RUN_DATE, newDocIo()))?.ids ?? [];
   } finally {
-    await closeFirestore();
-    await host.stop();
-    await market.stop();
-    await firestore.stop();
+    await stack.stop();
   }
   const pre = steps.find((s) => s.step === 'filterPoolsPre')!.counts;
   const hist = steps.find((s) => s.step === 'fetchPoolHistories')!.counts;

@@ -1,9 +1,9 @@
 /**
- * `yieldopt backtest --from DATE --to DATE [--aum N] [--params FILE] [--out DIR] [--seed N] [--pools N]
- *  [--risk-free R] [--reselect-days K] [--quiet]`
+ * `yieldopt backtest --from DATE --to DATE [--source simulated|stored] [--aum N] [--params FILE]
+ *  [--out DIR] [--seed N] [--pools N] [--risk-free R] [--reselect-days K] [--quiet]`
  *
- * Replays forecast → filter → allocate day by day over the simulated market (the default and, for
- * now, only source from the CLI; the Firestore-backed source of stored history is a follow-up) and
+ * Replays forecast → filter → allocate day by day over the simulated market (the default) or the
+ * history the pipeline stored in Firestore (--source stored, backtest-stored.ts) and
  * writes DIR/result.json and DIR/report.html. Progress (day i/n, elapsed, ETA) goes to stderr.
  * Exit codes: 0 done, 2 bad usage or parameters.
  */
@@ -14,6 +14,8 @@ import { addDays, daysBetween, isValidRunDate, todayUtc } from '../../functions/
 import { ParamsValidationError, resolveParams, type ParamsLayer } from '../../functions/src/lib/params';
 import { Backtest, initialState, renderReport, SimulatedMarketSource, type BacktestConfig } from '../../functions/src/steps/backtest';
 import { HISTORY_WINDOW_DAYS } from '../../functions/src/steps/backtest/day-step';
+import { openStoredSource, type StoredSetup } from './backtest-stored';
+import { eachFlag, parseCommandLine, UsageError } from './cli-common';
 
 const HELP = `usage: yieldopt backtest --from DATE --to DATE [options]
 
@@ -22,6 +24,9 @@ the simulated market: the decision for day D uses data up to D − 1 and earns D
 
   --from DATE         first decision day, YYYY-MM-DD (default: --to − 179 days)
   --to DATE           last day, YYYY-MM-DD (default: yesterday, UTC)
+  --source S          simulated (default) or stored: the history the pipeline stored in Firestore
+                      (FIRESTORE_EMULATOR_HOST, else GOOGLE_CLOUD_PROJECT + credentials; parameters
+                      then start from params/current, as a pipeline run's)
   --aum N             starting AUM in USD, held in USDC (default 10000000)
   --params FILE       JSON object of parameters layered onto the defaults (e.g. {"objective":"mean-variance"})
   --out DIR           output directory (default backtest-output/<timestamp>)
@@ -43,26 +48,17 @@ interface Args {
   riskFree: number;
   reselect: number;
   quiet: boolean;
+  source: 'simulated' | 'stored';
 }
 
-class UsageError extends Error {}
-
 function parseArgs(argv: string[]): Args | 'help' {
-  const a: Args = { aum: 10_000_000, seed: 42, pools: 19_000, riskFree: 0.04, reselect: 1, quiet: false };
+  const a: Args = { aum: 10_000_000, seed: 42, pools: 19_000, riskFree: 0.04, reselect: 1, quiet: false, source: 'simulated' };
   const numberOf = (flag: string, raw: string, integer: boolean, min: number): number => {
     const v = Number(raw);
     if (raw.trim() === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || v < min) throw new UsageError(`${flag}: expected ${integer ? 'an integer' : 'a number'} ≥ ${min}, got ${JSON.stringify(raw)}`);
     return v;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      const v = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
+  const help = eachFlag(argv, (flag, value, arg) => {
     switch (flag) {
       case '--help':
       case '-h':
@@ -96,14 +92,20 @@ function parseArgs(argv: string[]): Args | 'help' {
       case '--reselect-days':
         a.reselect = numberOf(flag, value(), true, 1);
         break;
+      case '--source': {
+        const v = value();
+        if (v !== 'simulated' && v !== 'stored') throw new UsageError(`--source: expected simulated or stored, got ${JSON.stringify(v)}`);
+        a.source = v;
+        break;
+      }
       case '--quiet':
         a.quiet = true;
         break;
       default:
         throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
     }
-  }
-  return a;
+  });
+  return help ?? a;
 }
 
 const clock = (ms: number): string => {
@@ -114,17 +116,8 @@ const clock = (ms: number): string => {
 };
 
 export async function run(argv: string[]): Promise<number> {
-  let args: Args | 'help';
-  try {
-    args = parseArgs(argv);
-  } catch (err) {
-    process.stderr.write(`yieldopt backtest: ${(err as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  if (args === 'help') {
-    process.stdout.write(HELP);
-    return 0;
-  }
+  const args = parseCommandLine('backtest', HELP, argv, parseArgs);
+  if (typeof args === 'number') return args;
   const to = args.to ?? addDays(todayUtc(), -1);
   const from = args.from ?? addDays(to, -179);
   if (daysBetween(from, to) < 0) {
@@ -141,9 +134,17 @@ export async function run(argv: string[]): Promise<number> {
     }
   }
   let params;
+  let stored: StoredSetup | undefined;
   try {
-    params = resolveParams(layer ? [{ kind: 'request', name: `--params ${args.params}`, values: layer }] : []);
+    if (args.source === 'stored') {
+      stored = await openStoredSource(from, to, layer, `--params ${args.params}`);
+      params = stored.params;
+    } else params = resolveParams(layer ? [{ kind: 'request', name: `--params ${args.params}`, values: layer }] : []);
   } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`yieldopt backtest: ${err.message}\n`);
+      return 2;
+    }
     if (err instanceof ParamsValidationError) {
       process.stderr.write(`yieldopt backtest: ${err.message}\n`);
       return 2;
@@ -152,28 +153,33 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   // The market must reach back far enough for the first decision's forecast window.
-  const market = createSimulatedMarket({ seed: args.seed, pools: args.pools, endDate: to, days: daysBetween(from, to) + 1 + HISTORY_WINDOW_DAYS + 30 });
+  const market = stored ? undefined : createSimulatedMarket({ seed: args.seed, pools: args.pools, endDate: to, days: daysBetween(from, to) + 1 + HISTORY_WINDOW_DAYS + 30 });
   const config: BacktestConfig = { from, to, aumUsd: args.aum, startToken: 'USDC', params, riskFreeRate: args.riskFree, forecastReselectDays: args.reselect };
   const out = path.resolve(args.out ?? path.join('backtest-output', new Date().toISOString().replace(/[:.]/g, '-')));
   fs.mkdirSync(out, { recursive: true });
 
-  const bt = new Backtest(new SimulatedMarketSource(market), initialState(config));
+  const bt = new Backtest(stored ? stored.source : new SimulatedMarketSource(market!), initialState(config));
   const started = Date.now();
   const tty = process.stderr.isTTY === true;
   const quiet = args.quiet;
   let lastPrint = 0;
-  if (!args.quiet) process.stderr.write(`backtest ${from} .. ${to} (${bt.dates.length} days) over ${market.options.pools} simulated pools → ${out}\n`);
-  await bt.run(({ index, total, day }) => {
-    if (quiet) return;
-    const now = Date.now();
-    // On a terminal the line is rewritten in place; in a log, one line every 5 s and at the end.
-    if (!tty && now - lastPrint < 5000 && index < total) return;
-    lastPrint = now;
-    const elapsed = now - started;
-    const eta = (elapsed / index) * (total - index);
-    const line = `day ${index}/${total} ${day.date}  elapsed ${clock(elapsed)}  ETA ${clock(eta)}  NAV ${Math.round(day.nav.strategy).toLocaleString('en-US')}  eligible ${day.counts.eligible}  held ${day.counts.held}${day.feasible ? '' : '  (infeasible)'}`;
-    process.stderr.write(tty ? `\r${line}\x1b[K${index === total ? '\n' : ''}` : `${line}\n`);
-  });
+  if (!args.quiet) process.stderr.write(`backtest ${from} .. ${to} (${bt.dates.length} days) over ${stored ? `the stored history (${stored.where})` : `${market!.options.pools} simulated pools`} → ${out}\n`);
+  try {
+    await bt.run(({ index, total, day }) => {
+      if (quiet) return;
+      const now = Date.now();
+      // On a terminal the line is rewritten in place; in a log, one line every 5 s and at the end.
+      if (!tty && now - lastPrint < 5000 && index < total) return;
+      lastPrint = now;
+      const elapsed = now - started;
+      const eta = (elapsed / index) * (total - index);
+      const line = `day ${index}/${total} ${day.date}  elapsed ${clock(elapsed)}  ETA ${clock(eta)}  NAV ${Math.round(day.nav.strategy).toLocaleString('en-US')}  eligible ${day.counts.eligible}  held ${day.counts.held}${day.feasible ? '' : '  (infeasible)'}`;
+      process.stderr.write(tty ? `\r${line}\x1b[K${index === total ? '\n' : ''}` : `${line}\n`);
+    });
+  } finally {
+    // An open Firestore client would keep the process alive.
+    await stored?.close();
+  }
   const result = bt.result();
   fs.writeFileSync(path.join(out, 'result.json'), `${JSON.stringify(result, null, 1)}\n`);
   fs.writeFileSync(path.join(out, 'report.html'), renderReport(result));

@@ -15,6 +15,7 @@ import {
   type PoolForecast,
   type PoolHistory,
 } from '../../functions/src/steps/forecast';
+import { eachFlag, parseCommandLine, UsageError } from './cli-common';
 
 const USAGE = `usage: yieldopt forecast --input FILE --horizon H [--format json|table]
 
@@ -40,8 +41,6 @@ export interface ForecastOutput {
   tvlLastDate?: string | null;
 }
 
-class UsageError extends Error {}
-
 interface Args {
   input: string;
   horizon: number;
@@ -52,14 +51,7 @@ function parseArgs(argv: string[]): Args | 'help' {
   let input: string | undefined;
   let horizon = 1;
   let format: Args['format'] = 'table';
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
+  const help = eachFlag(argv, (flag, value, arg) => {
     switch (flag) {
       case '--help':
       case '-h':
@@ -82,9 +74,10 @@ function parseArgs(argv: string[]): Args | 'help' {
         break;
       }
       default:
-        throw new UsageError(`unknown option ${JSON.stringify(a)}`);
+        throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
     }
-  }
+  });
+  if (help) return help;
   if (!input) throw new UsageError('--input FILE is required');
   return { input, horizon, format };
 }
@@ -127,17 +120,8 @@ function table(results: Record<string, ForecastOutput>, horizon: number): string
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let args: Args | 'help';
-  try {
-    args = parseArgs(argv);
-  } catch (err) {
-    process.stderr.write(`yieldopt forecast: ${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (args === 'help') {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const args = parseCommandLine('forecast', USAGE, argv, parseArgs);
+  if (typeof args === 'number') return args;
   let histories: Record<string, PoolHistory>;
   try {
     let text: string;

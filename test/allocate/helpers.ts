@@ -135,14 +135,5 @@ export function violations(inp: AllocationInput, r: AllocationSolved, tol = 1e-6
   return v;
 }
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32), shared with the market simulator and the benches. */
+export { mulberry32 as rng } from '../../emulator/market/sim/prng';

@@ -20,6 +20,8 @@ export interface Harness {
   market(): MarketStandIns;
   logs(): string[];
   post(step: string, body: unknown): Promise<{ status: number; json: any }>;
+  /** The functions host (base URL for a workflow's functionsBaseUrl) and the secret its OIDC stand-in tokens are signed with. */
+  functions(): { baseUrl: string; secret: string };
   /** Every document under the given top-level collections (recursively), path → data, sorted. */
   dump(collections: string[], omit?: string[]): Promise<Record<string, unknown>>;
 }
@@ -93,6 +95,7 @@ export function useIngestHarness(label: string, options: HarnessOptions = {}): H
     db: () => firestore(),
     market: () => market,
     logs: () => lines,
+    functions: () => ({ baseUrl: host.baseUrl, secret: SECRET }),
     async post(step, body) {
       // node:http without an agent: a fresh connection per call, so a keep-alive socket the host
       // closed while a test was busy elsewhere can never be reused (undici's fetch races on that).

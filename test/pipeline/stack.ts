@@ -208,7 +208,7 @@ export async function allocationOf(db: Firestore, runId: string): Promise<Record
 }
 
 /** Keys that legitimately differ between two runs of the same date. */
-const RUN_METADATA_KEY = /^(runId|at|updatedAt|createdAt|startedAt|finishedAt|fetchedAt|storedAt|timestamp|solveTimeMs|durationMs|forecastMs|attempt|ts|claimId|executionId)$|(At|Ms)$/;
+const RUN_METADATA_KEY = /^(runId|supersededRunId|at|updatedAt|createdAt|startedAt|finishedAt|fetchedAt|storedAt|timestamp|attempt|ts|claimId|executionId)$|Ms$/;
 
 /** Deep copy without run metadata: runIds, timestamps, durations. */
 export function stripRunMetadata(value: unknown): unknown {

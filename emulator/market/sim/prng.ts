@@ -62,19 +62,28 @@ export function nAt(key: number, a: number, b = 0): number {
   return (sum / 255 - 2) * 1.7320508;
 }
 
-/** Sequential generator (mulberry32) for drawing the static attributes of one entity. */
-export class Rng {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  /** Uniform [0,1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
+/**
+ * mulberry32: a small seeded sequential generator, uniform in [0, 1). The one implementation in the
+ * repository — the market's Rng below, the benches and the property tests all draw from it, so the same
+ * seed gives the same sequence everywhere.
+ */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Sequential generator (mulberry32) for drawing the static attributes of one entity. */
+export class Rng {
+  /** Uniform [0,1). */
+  readonly next: () => number;
+  constructor(seed: number) {
+    this.next = mulberry32(seed);
   }
   int(lo: number, hiExclusive: number): number {
     return lo + Math.floor(this.next() * (hiExclusive - lo));

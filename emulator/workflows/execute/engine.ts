@@ -70,6 +70,12 @@ function templateIsSync(t: Template): boolean {
   return r;
 }
 
+/** A computed key of a map template: it must evaluate to a string. */
+function templateMapKey(k: WfValue): string {
+  if (typeof k !== 'string') throw builtinError('TypeError', `map key must be a string, got ${typeName(k)}`);
+  return k;
+}
+
 export class CancelledError extends Error {
   constructor() {
     super('execution cancelled');
@@ -153,13 +159,7 @@ export class Engine {
       case 'map': {
         const m: WfMap = new Map();
         for (const entry of t.entries) {
-          let key: string;
-          if (typeof entry.key === 'string') key = entry.key;
-          else {
-            const k = evaluateSync(entry.key.e as Expr, frame.ctx);
-            if (typeof k !== 'string') throw builtinError('TypeError', `map key must be a string, got ${typeName(k)}`);
-            key = k;
-          }
+          const key = typeof entry.key === 'string' ? entry.key : templateMapKey(evaluateSync(entry.key.e as Expr, frame.ctx));
           m.set(key, this.evalTemplateSync(entry.value, frame));
         }
         return m;
@@ -181,13 +181,7 @@ export class Engine {
       case 'map': {
         const m: WfMap = new Map();
         for (const entry of t.entries) {
-          let key: string;
-          if (typeof entry.key === 'string') key = entry.key;
-          else {
-            const k = await this.evalExpr(entry.key.e, frame);
-            if (typeof k !== 'string') throw builtinError('TypeError', `map key must be a string, got ${typeName(k)}`);
-            key = k;
-          }
+          const key = typeof entry.key === 'string' ? entry.key : templateMapKey(await this.evalExpr(entry.key.e, frame));
           m.set(key, entry.value.k === 'lit' ? entry.value.v : await this.evalTemplate(entry.value, frame));
         }
         return m;

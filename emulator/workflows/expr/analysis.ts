@@ -15,7 +15,7 @@ import '../stdlib';
  */
 export function collectVariables(expr: Expr): string[] {
   const out = new Set<string>();
-  walk(expr, (e) => {
+  walkExpr(expr, (e) => {
     if (e.kind === 'variable') {
       out.add(e.name);
       return false;
@@ -29,7 +29,7 @@ export function collectVariables(expr: Expr): string[] {
 /** Qualified names of all functions called (`text.split`, `my_subworkflow`), first-occurrence order. */
 export function collectCalls(expr: Expr): string[] {
   const out = new Set<string>();
-  walk(expr, (e) => {
+  walkExpr(expr, (e) => {
     if (e.kind === 'call') out.add(e.callee);
     return true;
   });
@@ -47,33 +47,33 @@ function isBuiltinChain(e: Expr): boolean {
 }
 
 /** Pre-order walk; `visit` returns false to skip a node's children. */
-function walk(e: Expr, visit: (e: Expr) => boolean): void {
+export function walkExpr(e: Expr, visit: (e: Expr) => boolean): void {
   if (!visit(e)) return;
   switch (e.kind) {
     case 'literal':
     case 'variable':
       return;
     case 'member':
-      return walk(e.object, visit);
+      return walkExpr(e.object, visit);
     case 'index':
-      walk(e.object, visit);
-      return walk(e.index, visit);
+      walkExpr(e.object, visit);
+      return walkExpr(e.index, visit);
     case 'unary':
-      return walk(e.operand, visit);
+      return walkExpr(e.operand, visit);
     case 'binary':
-      walk(e.left, visit);
-      return walk(e.right, visit);
+      walkExpr(e.left, visit);
+      return walkExpr(e.right, visit);
     case 'list':
-      for (const x of e.items) walk(x, visit);
+      for (const x of e.items) walkExpr(x, visit);
       return;
     case 'map':
       for (const { key, value } of e.entries) {
-        walk(key, visit);
-        walk(value, visit);
+        walkExpr(key, visit);
+        walkExpr(value, visit);
       }
       return;
     case 'call':
-      for (const x of e.args) walk(x, visit);
+      for (const x of e.args) walkExpr(x, visit);
       return;
   }
 }

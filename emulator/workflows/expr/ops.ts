@@ -4,7 +4,7 @@
  * ("Implicit data type conversions"; `+` table copied into gcp-workflows-semantics.md §1.4).
  */
 import { INT64_MAX, INT64_MIN, WfFunctionRef, WfValue, builtinError, typeName } from '../values';
-import { formatDouble } from '../convert';
+import { scalarText } from '../convert';
 
 /** Checked 64-bit integer result. The datatypes page says overflow of integer/double
  *  arithmetic is an error [R: sentence truncated in our copy]; we raise ValueError. */
@@ -26,29 +26,13 @@ function operandError(op: string, l: WfValue, r: WfValue): never {
   throw builtinError('TypeError', `unsupported operand types for ${op}: '${typeName(l)}' and '${typeName(r)}'`);
 }
 
-/** How `+` renders a non-string operand next to a string (int, double, bool only). */
-function concatPiece(v: WfValue): string | undefined {
-  switch (typeof v) {
-    case 'string':
-      return v;
-    case 'bigint':
-      return v.toString();
-    case 'number':
-      return formatDouble(v);
-    case 'boolean':
-      return v ? 'true' : 'false';
-    default:
-      return undefined;
-  }
-}
-
 export function add(l: WfValue, r: WfValue): WfValue {
   if (typeof l === 'bigint' && typeof r === 'bigint') return checkedInt(l + r, '+');
   if (isNumber(l) && isNumber(r)) return checkedDouble(Number(l) + Number(r), '+');
   // STRING row/column of the table: int, double, string and bool convert; bool+number does not.
   if (typeof l === 'string' || typeof r === 'string') {
-    const a = concatPiece(l);
-    const b = concatPiece(r);
+    const a = scalarText(l);
+    const b = scalarText(r);
     if (a !== undefined && b !== undefined) return a + b;
   }
   return operandError('+', l, r);

@@ -18,11 +18,12 @@ export function parseWorkflow(text: string, file: string): LoadResult {
   issues.push(...tree.issues);
   const builder = new AstBuilder(file, issues);
   const program = builder.buildProgram(tree.issues.length ? null : tree.root, text);
-  if (tree.issues.length) return { program, issues: dedupe(issues.filter((i) => !i.message.startsWith('workflow is empty'))) };
-  return { program, issues: dedupe(issues) };
+  if (tree.issues.length) return { program, issues: dedupeIssues(issues.filter((i) => !i.message.startsWith('workflow is empty'))) };
+  return { program, issues: dedupeIssues(issues) };
 }
 
-function dedupe(issues: ValidationIssue[]): ValidationIssue[] {
+/** Drops repeats of an issue (same line, column and message), keeping the first. */
+export function dedupeIssues(issues: ValidationIssue[]): ValidationIssue[] {
   const seen = new Set<string>();
   return issues.filter((i) => {
     const k = `${i.line}:${i.column}:${i.message}`;

@@ -7,7 +7,7 @@
  */
 import { definePure } from './registry';
 import * as a from './args';
-import { formatDouble } from '../convert';
+import { scalarText } from '../convert';
 import { checkedInt } from '../expr/ops';
 import { INT64_MAX, INT64_MIN, WfValue, builtinError, typeName } from '../values';
 
@@ -68,15 +68,5 @@ definePure('double', ['value'], 1, ([v]) => {
 definePure('string', ['value'], 1, ([v]) => stringOf(v));
 
 export function stringOf(v: WfValue): string {
-  switch (typeof v) {
-    case 'string':
-      return v;
-    case 'bigint':
-      return v.toString();
-    case 'number':
-      return formatDouble(v);
-    case 'boolean':
-      return v ? 'true' : 'false';
-  }
-  return a.typeErr('string', 'value', 'an integer, double or boolean', v);
+  return scalarText(v) ?? a.typeErr('string', 'value', 'an integer, double or boolean', v);
 }

@@ -8,7 +8,7 @@
  */
 import type { Pos, Step, ValidationIssue, WorkflowDef, WorkflowProgram } from '../ast';
 import type { Expr } from '../expr/ast';
-import { collectVariables } from '../expr/analysis';
+import { collectVariables, walkExpr } from '../expr/analysis';
 import { lookupBuiltin, isBuiltinName } from '../stdlib/registry';
 import '../runtime/register';
 import { LIMITS } from '../limits';
@@ -118,32 +118,12 @@ function checkSizes(facts: WorkflowFacts, issues: Issues): void {
       issues.add(x.pos, `expression is ${x.src.length - 3} characters long; the maximum expression length is ${LIMITS.maxExpressionLength}`, x.step.name);
 }
 
+/** Every call in `e`, in pre-order (outer call before its arguments). */
 function visitCalls(e: Expr, out: { name: string; argc: number; pos: Pos }[]): void {
-  switch (e.kind) {
-    case 'call':
-      out.push({ name: e.callee, argc: e.args.length, pos: e.pos });
-      e.args.forEach((a) => visitCalls(a, out));
-      return;
-    case 'member':
-      return visitCalls(e.object, out);
-    case 'index':
-      visitCalls(e.object, out);
-      return visitCalls(e.index, out);
-    case 'unary':
-      return visitCalls(e.operand, out);
-    case 'binary':
-      visitCalls(e.left, out);
-      return visitCalls(e.right, out);
-    case 'list':
-      return e.items.forEach((i) => visitCalls(i, out));
-    case 'map':
-      return e.entries.forEach((x) => {
-        visitCalls(x.key, out);
-        visitCalls(x.value, out);
-      });
-    default:
-      return;
-  }
+  walkExpr(e, (x) => {
+    if (x.kind === 'call') out.push({ name: x.callee, argc: x.args.length, pos: x.pos });
+    return true;
+  });
 }
 
 function checkCalls(program: WorkflowProgram, facts: WorkflowFacts, issues: Issues): void {

@@ -83,6 +83,14 @@ export class RawRecorder {
     await this.db.doc(this.dayPath).delete();
   }
 
+  /**
+   * An HTTP client `onBody` hook that stores every response body under `name` with its content type
+   * and HTTP status (see put).
+   */
+  bodyRecorder(name: string): (body: Buffer, meta: { status: number; contentType: string | undefined }) => Promise<void> {
+    return (body, meta) => this.put(name, body, { contentType: meta.contentType, httpStatus: meta.status });
+  }
+
   /** Stores one payload verbatim (overwrites the same name, e.g. on an HTTP retry). */
   async put(name: string, body: Buffer, meta: { contentType?: string; httpStatus?: number } = {}): Promise<void> {
     const payload = safeName(name);

@@ -2,18 +2,7 @@ import { runQuery, type QueryExplain } from '../../../emulator/firestore/query/e
 import { QueryIndexes } from '../../../emulator/firestore/query/indexes';
 import type { Cursor, Filter, FieldFilterOp, Order, StructuredQuery, UnaryFilterOp, Value } from '../../../emulator/firestore/types';
 import { MemorySource, ROOT, and, asc, coll, dbl, desc, ff, ids, int, or, ref, str, un, val } from './helpers';
-
-/** Deterministic PRNG (mulberry32) so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../../emulator/market/sim/prng';
 
 const POOL: Value[] = [
   val(null), val(false), val(true), dbl(NaN), int(-1), int(0), dbl(0.5), int(1), dbl(1), int(2), int(3),
@@ -22,7 +11,7 @@ const POOL: Value[] = [
 const FIELDS = ['a', 'b', 'c'];
 
 function differential(seed: number, rounds: number): void {
-  const r = rng(seed);
+  const r = mulberry32(seed); // seeded, so a failure can be replayed
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   const source = new MemorySource();
   const indexes = new QueryIndexes();

@@ -5,3 +5,4 @@ export { buildMarketView, allocationInput, HISTORY_WINDOW_DAYS, GAS_WINDOW_DAYS,
 export { summarize, seriesMetrics, dailyReturns, maxDrawdown } from './metrics';
 export { SimulatedMarketSource } from './sim-source';
 export { renderReport } from './report-html';
+export { FirestoreBacktestSource, StoredHistoryMissingError, type FirestoreSourceOptions } from './firestore-source';

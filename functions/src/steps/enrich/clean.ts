@@ -80,34 +80,41 @@ export function buildCleanPanel(
 }
 
 /**
- * Cross-sectional z-score flags per day. Two passes per day (mean, then squared deviations) so a
- * large common level does not cancel the spread.
+ * Mean and (population) standard deviation of day d across the pools that have a value, in two
+ * passes (mean, then squared deviations) so a large common level does not cancel the spread. null
+ * when fewer than 2 pools have a value or the spread is zero: no z-score is defined that day.
  */
+function dayMoments(values: Float64Array, nPools: number, nDays: number, d: number): { mean: number; std: number } | null {
+  let n = 0;
+  let sum = 0;
+  for (let p = 0; p < nPools; p++) {
+    const v = values[p * nDays + d];
+    if (v === v) {
+      n++;
+      sum += v;
+    }
+  }
+  if (n < 2) return null;
+  const mean = sum / n;
+  let ss = 0;
+  for (let p = 0; p < nPools; p++) {
+    const v = values[p * nDays + d];
+    if (v === v) ss += (v - mean) * (v - mean);
+  }
+  const std = Math.sqrt(ss / n);
+  return std > 0 ? { mean, std } : null;
+}
+
+/** Cross-sectional z-score flags per day (see dayMoments). */
 export function flagOutliers(values: Float64Array, nPools: number, nDays: number, zThreshold = DEFAULT_Z_THRESHOLD): Uint8Array {
   const flags = new Uint8Array(nPools * nDays);
   for (let d = 0; d < nDays; d++) {
-    let n = 0;
-    let sum = 0;
-    for (let p = 0; p < nPools; p++) {
-      const v = values[p * nDays + d];
-      if (v === v) {
-        n++;
-        sum += v;
-      }
-    }
-    if (n < 2) continue;
-    const mean = sum / n;
-    let ss = 0;
-    for (let p = 0; p < nPools; p++) {
-      const v = values[p * nDays + d];
-      if (v === v) ss += (v - mean) * (v - mean);
-    }
-    const std = Math.sqrt(ss / n);
-    if (!(std > 0)) continue;
+    const m = dayMoments(values, nPools, nDays, d);
+    if (!m) continue;
     for (let p = 0; p < nPools; p++) {
       const i = p * nDays + d;
       const v = values[i];
-      if (v === v && Math.abs(v - mean) / std > zThreshold) flags[i] = 1;
+      if (v === v && Math.abs(v - m.mean) / m.std > zThreshold) flags[i] = 1;
     }
   }
   return flags;
@@ -120,27 +127,11 @@ export function flagOutliers(values: Float64Array, nPools: number, nDays: number
  */
 export function zScoresOn(values: Float64Array, nPools: number, nDays: number, d: number): Float64Array {
   const z = new Float64Array(nPools).fill(NaN);
-  let n = 0;
-  let sum = 0;
+  const m = dayMoments(values, nPools, nDays, d);
+  if (!m) return z;
   for (let p = 0; p < nPools; p++) {
     const v = values[p * nDays + d];
-    if (v === v) {
-      n++;
-      sum += v;
-    }
-  }
-  if (n < 2) return z;
-  const mean = sum / n;
-  let ss = 0;
-  for (let p = 0; p < nPools; p++) {
-    const v = values[p * nDays + d];
-    if (v === v) ss += (v - mean) * (v - mean);
-  }
-  const std = Math.sqrt(ss / n);
-  if (!(std > 0)) return z;
-  for (let p = 0; p < nPools; p++) {
-    const v = values[p * nDays + d];
-    if (v === v) z[p] = (v - mean) / std;
+    if (v === v) z[p] = (v - m.mean) / m.std;
   }
   return z;
 }

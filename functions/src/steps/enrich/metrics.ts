@@ -155,30 +155,46 @@ export interface LifetimeStats {
  * but it cannot overflow or lose digits over thousands of days.
  */
 export function lifetimeMuSigma(apys: ReadonlyArray<number | null>): LifetimeStats {
-  let count = 0;
-  let sumLog = 0;
-  let mean = 0;
-  let m2 = 0;
+  const life = new LifetimeAccumulator();
   for (const a of apys) {
     if (a === null || !Number.isFinite(a)) continue;
-    const logGrowth = Math.log1p(a / 100) / 365;
-    const r = Math.expm1(logGrowth);
-    count++;
-    sumLog += logGrowth;
-    const delta = r - mean;
-    mean += delta / count;
-    m2 += delta * (r - mean);
+    life.add(a);
   }
-  return finishLifetime(count, sumLog, m2);
+  return { count: life.count, mu: life.mu(), sigma: life.sigma() };
 }
 
-function finishLifetime(count: number, sumLog: number, m2: number): LifetimeStats {
-  if (count === 0) return { count, mu: NaN, sigma: NaN };
-  let mu = Math.expm1((sumLog * 365) / count) * 100;
-  let sigma = count < 2 ? 0 : Math.sqrt((m2 / (count - 1)) * 365) * 100;
-  if (!Number.isFinite(mu)) mu = 0;
-  if (!Number.isFinite(sigma)) sigma = 0;
-  return { count, mu, sigma };
+/**
+ * The running state of lifetimeMuSigma: daily APYs (percent) are added in order, and mu/sigma can be
+ * read after each one (computeMetrics reads them every day). Daily returns r = (1 + APY)^(1/365) − 1
+ * feed Welford's mean/variance; mu and sigma are NaN before the first value and 0 when not finite.
+ */
+class LifetimeAccumulator {
+  count = 0;
+  private sumLog = 0;
+  private mean = 0;
+  private m2 = 0;
+
+  add(apy: number): void {
+    const logGrowth = Math.log1p(apy / 100) / 365;
+    const r = Math.expm1(logGrowth);
+    this.count++;
+    this.sumLog += logGrowth;
+    const delta = r - this.mean;
+    this.mean += delta / this.count;
+    this.m2 += delta * (r - this.mean);
+  }
+
+  mu(): number {
+    if (this.count === 0) return NaN;
+    const mu = Math.expm1((this.sumLog * 365) / this.count) * 100;
+    return Number.isFinite(mu) ? mu : 0;
+  }
+
+  sigma(): number {
+    if (this.count === 0) return NaN;
+    const sigma = this.count < 2 ? 0 : Math.sqrt((this.m2 / (this.count - 1)) * 365) * 100;
+    return Number.isFinite(sigma) ? sigma : 0;
+  }
 }
 
 /** All metrics for a pool-major APY panel (nPools × nDays). */
@@ -206,10 +222,7 @@ export function computeMetrics(apy: Float64Array, nPools: number, nDays: number,
     rollingMeanStd(apy, base, nDays, WINDOW_SHORT, min7, m.mean7, m.std7);
     rollingMeanStd(apy, base, nDays, WINDOW_LONG, min30, m.mean30, m.std30);
 
-    let count = 0;
-    let sumLog = 0;
-    let rMean = 0;
-    let rM2 = 0;
+    const life = new LifetimeAccumulator();
     let prev = NaN;
     for (let d = 0; d < nDays; d++) {
       const i = base + d;
@@ -217,25 +230,10 @@ export function computeMetrics(apy: Float64Array, nPools: number, nDays: number,
       m.deltaAbs[i] = Math.abs(v - prev); // NaN when either side is a gap
       prev = v;
       m.dailyReturn[i] = v / 100 / 365;
-      if (v === v) {
-        const logGrowth = Math.log1p(v / 100) / 365;
-        const r = Math.expm1(logGrowth);
-        count++;
-        sumLog += logGrowth;
-        const delta = r - rMean;
-        rMean += delta / count;
-        rM2 += delta * (r - rMean);
-      }
-      m.count[i] = count;
-      if (count === 0) {
-        m.mu[i] = NaN;
-        m.sigma[i] = NaN;
-      } else {
-        const mu = Math.expm1((sumLog * 365) / count) * 100;
-        const sigma = count < 2 ? 0 : Math.sqrt((rM2 / (count - 1)) * 365) * 100;
-        m.mu[i] = Number.isFinite(mu) ? mu : 0;
-        m.sigma[i] = Number.isFinite(sigma) ? sigma : 0;
-      }
+      if (v === v) life.add(v);
+      m.count[i] = life.count;
+      m.mu[i] = life.mu();
+      m.sigma[i] = life.sigma();
     }
   }
   return m;

@@ -27,6 +27,12 @@ interface StoredTransfer {
   amount: number;
 }
 
+/** accountBalances/{wallet}_{YYYY-MM} points: what fetchAccount fetched on that runDate. */
+interface StoredBalance {
+  eth?: number;
+  tokens?: Record<string, { symbol?: string; amount?: number }>;
+}
+
 interface StoredTx {
   time: string;
   from: string;
@@ -93,8 +99,12 @@ export const updateLedger = defineStep({ name: 'updateLedger' }, async (body, ct
   const dataWarnings: string[] = [];
 
   const account = await db.collection(INGEST_COLLECTIONS.accounts).doc(wallet).get();
+  // The balances fetchAccount stored for THIS runDate (accountBalances series), not the wallet
+  // summary's latest ones: a run for another date (a backfill, a concurrent run) may have
+  // rewritten accounts/{wallet} since, and this date's ledger must not depend on that.
+  const dayBalance = (await readSeries<StoredBalance>(db, INGEST_COLLECTIONS.accountBalances, wallet, monthsBetween(runDate, runDate))).get(runDate);
   if (!account.exists) dataWarnings.push(`no account data for ${wallet} (fetchAccount has not run): ledger is empty`);
-  else if (account.get('balancesAsOf') !== runDate) dataWarnings.push(`account data is as of ${account.get('balancesAsOf')}, not ${runDate}: later transfers are missing`);
+  else if (!dayBalance) dataWarnings.push(`account data is as of ${account.get('balancesAsOf')}, not ${runDate}: later transfers are missing`);
 
   // Transfers strictly before runDate: the ledger is the start of the day, and reruns see the same input.
   const transfers: LedgerTransfer[] = (await seriesPoints<StoredTransfer>(db, INGEST_COLLECTIONS.accountTransfers, wallet)).map(([id, t]) => ({
@@ -130,13 +140,13 @@ export const updateLedger = defineStep({ name: 'updateLedger' }, async (body, ct
     pools,
     closes,
     gas,
-    ethBalance: account.exists && typeof account.get('ethBalance') === 'number' ? account.get('ethBalance') : undefined,
+    ethBalance: typeof dayBalance?.eth === 'number' ? dayBalance.eth : account.exists && typeof account.get('ethBalance') === 'number' ? account.get('ethBalance') : undefined,
   });
 
   // Etherscan's balances (fetched on runDate) against the sum of every stored transfer.
-  if (account.exists && account.get('balancesAsOf') === runDate) {
+  if (dayBalance) {
     const net = netUnitsByContract(transfers, wallet);
-    const snapshot = (account.get('tokenBalances') ?? {}) as Record<string, { symbol?: string; amount?: number }>;
+    const snapshot = dayBalance.tokens ?? {};
     for (const [contract, b] of Object.entries(snapshot)) {
       const mine = net.get(contract.toLowerCase()) ?? 0;
       if (typeof b.amount === 'number' && Math.abs(mine - b.amount) > Math.max(1e-6, Math.abs(b.amount) * 1e-9)) {

@@ -61,7 +61,7 @@ export const fetchPoolHistories = defineStep({ name: 'fetchPoolHistories' }, asy
         const res = await client.getJson({
           path: `/chart/${encodeURIComponent(pool)}`,
           schema: ChartResponseSchema,
-          onBody: (bytes, meta) => raw.put(`chart-${pool}`, bytes, { contentType: meta.contentType, httpStatus: meta.status }),
+          onBody: raw.bodyRecorder(`chart-${pool}`),
           check: (v) => (v.status !== 'success' ? { reason: `status "${v.status}" instead of "success"`, retry: true } : undefined),
         });
         return { pool, ok: true, result: chartToPoints(res.data.data as never, window, body.runDate) };

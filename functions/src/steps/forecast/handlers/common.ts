@@ -13,9 +13,11 @@
 import { FieldPath, type Firestore } from '@google-cloud/firestore';
 import { COLLECTIONS } from '../../../lib/collections';
 import { readCrossSection, type DocIo } from '../../../lib/cross-section';
-import { daysBetween } from '../../../lib/dates';
-import { MissingInputError } from '../../enrich/handlers/common';
+import { addDays, daysBetween } from '../../../lib/dates';
+import { monthsBetween } from '../../../lib/series';
+import { asOfDay, MissingInputError } from '../../enrich/handlers/common';
 import type { FinalFilterReason } from '../filterFinal';
+import { dateToDay } from '../series';
 import type { BacktestSummary, MethodName } from '../types';
 
 export const FORECAST_COLLECTIONS = {
@@ -30,6 +32,37 @@ export const FORECAST_COLLECTIONS = {
  * engine's window too (backtest/day-step.ts), so replayed and live forecasts agree.
  */
 export const HISTORY_WINDOW_DAYS = 200;
+
+/** The days a forecast of runDate reads: the HISTORY_WINDOW_DAYS ending on the as-of day (runDate − 1). */
+export function historyWindow(runDate: string): { asOf: string; from: string; months: string[] } {
+  const asOf = asOfDay(runDate);
+  const from = addDays(asOf, -(HISTORY_WINDOW_DAYS - 1));
+  return { asOf, from, months: monthsBetween(from, asOf) };
+}
+
+/**
+ * Pure: stored points (day → fields) within [from, asOf] → the cores' parallel arrays: day numbers and,
+ * per key, the values (anything but a number is a gap, NaN). Later days can only come from a later
+ * runDate's fetch: invisible to this run (no look-ahead).
+ */
+export function windowColumns<K extends string>(
+  points: Iterable<readonly [string, Partial<Record<K, unknown>>]>,
+  from: string,
+  asOf: string,
+  keys: readonly K[],
+): { days: number[]; values: Record<K, number[]> } {
+  const days: number[] = [];
+  const values = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<K, number[]>;
+  for (const [day, v] of points) {
+    if (day < from || day > asOf) continue;
+    days.push(dateToDay(day));
+    for (const k of keys) {
+      const x = v[k];
+      values[k].push(typeof x === 'number' ? x : NaN);
+    }
+  }
+  return { days, values };
+}
 
 /** Where the held pool ids came from (stored with the filter so a run can be explained). */
 export interface HeldPools {

@@ -14,28 +14,20 @@ import { addDays } from '../../../lib/dates';
 import { getFirestore } from '../../../lib/firestore';
 import { monthsBetween, readSeries } from '../../../lib/series';
 import { defineStep, type StepResult } from '../../../lib/step';
-import { asOfDay, finish } from '../../enrich/handlers/common';
+import { finish } from '../../enrich/handlers/common';
 import { INGEST_COLLECTIONS, loadRunParams } from '../../ingest/common';
 import { GAS_SERIES } from '../../ingest/gas';
 import { forecastGas as forecastGasCore, type GasHistory } from '../gas';
 import { dateToDay } from '../series';
-import { FORECAST_COLLECTIONS, HISTORY_WINDOW_DAYS } from './common';
+import { FORECAST_COLLECTIONS, historyWindow, windowColumns } from './common';
 
 /** How far back an ETH close may be and still price today's gas. */
 const ETH_PRICE_LOOKBACK_DAYS = 7;
 
 /** Pure: stored gas days within [from, asOf] → the core's parallel arrays (missing values = gaps). */
 export function toGasHistory(points: ReadonlyMap<string, { meanBaseFeeGwei?: unknown; maxBaseFeeGwei?: unknown }>, from: string, asOf: string): GasHistory {
-  const days: number[] = [];
-  const avg: number[] = [];
-  const max: number[] = [];
-  for (const [day, v] of points) {
-    if (day < from || day > asOf) continue;
-    days.push(dateToDay(day));
-    avg.push(typeof v.meanBaseFeeGwei === 'number' ? v.meanBaseFeeGwei : NaN);
-    max.push(typeof v.maxBaseFeeGwei === 'number' ? v.maxBaseFeeGwei : NaN);
-  }
-  return { days, avg, max };
+  const { days, values } = windowColumns(points, from, asOf, ['meanBaseFeeGwei', 'maxBaseFeeGwei']);
+  return { days, avg: values.meanBaseFeeGwei, max: values.maxBaseFeeGwei };
 }
 
 /** Latest ETH close within the lookback, with its day; null when none. */
@@ -57,9 +49,7 @@ export const forecastGas = defineStep({ name: 'forecastGas' }, async (body, ctx)
   const io = newDocIo();
   const params = await loadRunParams(db, body.runDate);
   io.reads += 1;
-  const asOf = asOfDay(body.runDate);
-  const from = addDays(asOf, -(HISTORY_WINDOW_DAYS - 1));
-  const months = monthsBetween(from, asOf);
+  const { asOf, from, months } = historyWindow(body.runDate);
   const points = await readSeries<{ meanBaseFeeGwei?: unknown; maxBaseFeeGwei?: unknown }>(db, INGEST_COLLECTIONS.gasDaily, GAS_SERIES, months);
   io.reads += months.length;
   const history = toGasHistory(points, from, asOf);

@@ -6,29 +6,18 @@
  * chosen, naive fallbacks by reason.
  */
 import { newDocIo, writeCrossSection } from '../../../lib/cross-section';
-import { addDays } from '../../../lib/dates';
 import { getFirestore } from '../../../lib/firestore';
-import { monthsBetween } from '../../../lib/series';
 import { defineStep, type StepResult } from '../../../lib/step';
-import { asOfDay, finish, readEligiblePools, readHistoryMonths, type PoolSeries } from '../../enrich/handlers/common';
+import { finish, readEligiblePools, readHistoryMonths, type PoolSeries } from '../../enrich/handlers/common';
 import { loadRunParams } from '../../ingest/common';
 import { forecastPool, type PoolForecast, type PoolHistory } from '../pools';
 import { dateToDay } from '../series';
-import { fallbackKey, FORECAST_COLLECTIONS, HISTORY_WINDOW_DAYS, loadHeldPoolIds, SERIES_COLUMNS } from './common';
+import { fallbackKey, FORECAST_COLLECTIONS, historyWindow, loadHeldPoolIds, SERIES_COLUMNS, windowColumns } from './common';
 
 /** Pure: stored points (day → value, gaps null) within [from, asOf] → the core's parallel arrays. */
 export function toPoolHistory(series: PoolSeries, from: string, asOf: string): PoolHistory {
-  const days: number[] = [];
-  const apy: number[] = [];
-  const tvl: number[] = [];
-  for (const [day, v] of series) {
-    // Later days can only come from a later runDate's fetch: invisible to this run (no look-ahead).
-    if (day < from || day > asOf) continue;
-    days.push(dateToDay(day));
-    apy.push(typeof v.apy === 'number' ? v.apy : NaN);
-    tvl.push(typeof v.tvlUsd === 'number' ? v.tvlUsd : NaN);
-  }
-  return { days, apy, tvl };
+  const { days, values } = windowColumns(series, from, asOf, ['apy', 'tvlUsd']);
+  return { days, apy: values.apy, tvl: values.tvlUsd };
 }
 
 /** Pure: the coverage figures of a set of pool forecasts (flat, for the run summary). */
@@ -64,14 +53,13 @@ export const forecastPools = defineStep({ name: 'forecastPools' }, async (body, 
   const io = newDocIo();
   const params = await loadRunParams(db, body.runDate);
   io.reads += 1;
-  const asOf = asOfDay(body.runDate);
-  const from = addDays(asOf, -(HISTORY_WINDOW_DAYS - 1));
+  const { asOf, from, months } = historyWindow(body.runDate);
   const eligible = await readEligiblePools(db, body.runDate, io);
   const held = await loadHeldPoolIds(db, body.runDate, io);
   const eligibleIds = new Set(eligible.map((p) => p.pool));
   const heldOnly = [...held.ids].filter((id) => !eligibleIds.has(id)).sort();
   const ids = [...eligible.map((p) => p.pool), ...heldOnly];
-  const histories = await readHistoryMonths(db, ids, monthsBetween(from, asOf), io);
+  const histories = await readHistoryMonths(db, ids, months, io);
 
   const started = Date.now();
   const opts = { horizon: params.horizonDays, asOfDay: dateToDay(asOf) };

@@ -37,7 +37,7 @@ async function call<T>(ctx: EtherscanContext, rawName: string, query: Record<str
     label: `/v2/api action=${query.action}`,
     query: { chainid: 1, ...query, apikey: ctx.apiKey },
     schema,
-    onBody: (body, meta) => ctx.raw.put(rawName, body, { contentType: meta.contentType, httpStatus: meta.status }),
+    onBody: ctx.raw.bodyRecorder(rawName),
     check: (v) => {
       const e = v as unknown as { status: string; message: string; result: unknown };
       const problem = etherscanProblem(e, expectRows);

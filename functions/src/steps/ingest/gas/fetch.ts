@@ -17,7 +17,7 @@ export async function fetchGasAverage(client: HttpClient, raw: RawRecorder): Pro
   const res = await client.getJson({
     path: '/average',
     schema: GasAverageResponseSchema,
-    onBody: (body, meta) => raw.put('average', body, { contentType: meta.contentType, httpStatus: meta.status }),
+    onBody: raw.bodyRecorder('average'),
     check: (v) => (v.data.data.length === 0 ? { reason: 'no hourly averages (data.data: [])', retry: true } : undefined),
   });
   return res.data;

@@ -14,7 +14,7 @@ export async function fetchPoolsPayload(client: HttpClient, raw: RawRecorder): P
   const res = await client.getJson({
     path: '/pools',
     schema: LlamaPoolsResponseSchema,
-    onBody: (body, meta) => raw.put('pools', body, { contentType: meta.contentType, httpStatus: meta.status }),
+    onBody: raw.bodyRecorder('pools'),
     check: (v) => {
       if (v.status !== 'success') return { reason: `status "${v.status}" instead of "success"`, retry: true };
       // An empty universe would mark every pool inactive: treat it as upstream trouble.

@@ -22,7 +22,7 @@ export async function fetchOhlcv(client: HttpClient, raw: RawRecorder, symbol: s
     path: OHLCV_PATH,
     query: { symbol, time_period: 'daily', interval: 'daily', time_start: `${dayBefore}T00:00:00Z`, time_end: `${to}T00:00:00Z`, count: Math.min(10000, days + 1), convert: 'USD', skip_invalid: 'true' },
     schema: CmcOhlcvResponseSchema,
-    onBody: (body, meta) => raw.put(`ohlcv_${symbol}`, body, { contentType: meta.contentType, httpStatus: meta.status }),
+    onBody: raw.bodyRecorder(`ohlcv_${symbol}`),
     check: (v) => {
       const code = Number(v.status.error_code);
       if (code === 0) {
