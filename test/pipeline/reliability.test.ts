@@ -168,6 +168,7 @@ describe('faults', () => {
       env.market.faults.configure({ rules, seed: 7 });
       const out = await env.run({ runDate: D2 });
       const injected = env.market.faults.injected().reduce((a, b) => a + b, 0);
+      if (process.env.DEBUG_FAULTS) process.stderr.write(`faults: ${injected} injected, execution ${out.record.state}, workflow retries ${out.workflowLog.filter((l) => l.includes('"event":"retry"')).length}\n`);
       expect(injected).toBeGreaterThan(3);
       const summary = out.summary!;
       expect(summary).toBeDefined();
