@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Deploys DefiYieldOpt to a GCP project: every HTTP function (gen2, private, secrets from Secret
-# Manager), the invoker bindings that let the workflow's service account call them, the pipeline
-# workflow, and the Cloud Scheduler job that starts it daily.
+# Manager), the invoker bindings that let the workflows' service account call them, every workflow in
+# workflows/*.yaml (named after its file: pipeline, backtest, ...), and the Cloud Scheduler job that
+# starts the pipeline workflow daily (the other workflows are run on demand).
 #
 #   scripts/deploy.sh --project ID --region REGION [--dry-run] [--only functions|workflow|scheduler[,...]]
-#                     [--functions-sa EMAIL] [--workflow-sa EMAIL] [--scheduler-sa EMAIL]
+#                     [--workflow NAME] [--functions-sa EMAIL] [--workflow-sa EMAIL] [--scheduler-sa EMAIL]
 #                     [--env-file FILE] [--schedule CRON] [--skip-build]
+#
+# --workflow NAME deploys only workflows/NAME.yaml in the workflow part (and, without --only, only
+# that part).
 #
 # Every flag has an environment-variable twin (PROJECT, REGION, FUNCTIONS_SA, WORKFLOW_SA,
 # SCHEDULER_SA, DEPLOY_ENV_FILE, SCHEDULE); a flag wins. DEPLOY_STAGE_DIR moves the staging directory
@@ -14,16 +18,18 @@
 #
 # --dry-run prints the commands, one per line and shell-quoted, and runs nothing at all: no build,
 # no staging, no gcloud call (not even a read). Local preparation steps appear as `# ` comment lines.
-# The output depends only on the flags, the env file and functions/src/index.ts (stable order, fixed
-# staging path), so it is reproducible and checked by test/deploy/deploy-dry-run.test.ts.
+# The output depends only on the flags, the env file, functions/src/index.ts and the file names in
+# workflows/ (stable order, fixed staging path), so it is reproducible and checked by
+# test/deploy/deploy-dry-run.test.ts.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 STAGE_DIR="${DEPLOY_STAGE_DIR:-.deploy/functions}"
-WORKFLOW_NAME="pipeline"
-WORKFLOW_SOURCE="workflows/pipeline.yaml"
+# Every workflows/NAME.yaml is deployed as workflow NAME; only this one gets the scheduler job.
+WORKFLOWS_DIR="workflows"
+SCHEDULED_WORKFLOW="pipeline"
 SCHEDULER_JOB="pipeline-daily"
 RUNTIME="nodejs20"
 FUNCTION_MEMORY="1GiB"
@@ -37,7 +43,7 @@ SECRET_VARS="SLACK_BOT_TOKEN CMC_API_KEY ETHERSCAN_API_KEY LOCAL_FUNCTIONS_SECRE
 LOCAL_ONLY_VARS="FIRESTORE_EMULATOR_HOST FUNCTIONS_BASE_URL METADATA_SERVER_DETECTION YIELDOPT_RUNS_DIR GOOGLE_CLOUD_PROJECT GCLOUD_PROJECT"
 
 die() { echo "deploy: $*" >&2; exit 2; }
-usage() { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 PROJECT="${PROJECT:-}"
 REGION="${REGION:-}"
@@ -46,22 +52,23 @@ WORKFLOW_SA="${WORKFLOW_SA:-}"
 SCHEDULER_SA="${SCHEDULER_SA:-}"
 ENV_FILE="${DEPLOY_ENV_FILE:-}"
 SCHEDULE="${SCHEDULE:-0 6 * * *}"
-ONLY="functions,workflow,scheduler"
+ONLY=""
+ONLY_WORKFLOW=""
 DRY_RUN=0
 SKIP_BUILD=0
 
 need_value() { [[ $# -ge 2 && -n "$2" && "$2" != --* ]] || die "$1 needs a value"; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --project|--region|--functions-sa|--workflow-sa|--scheduler-sa|--env-file|--schedule|--only)
+    --project|--region|--functions-sa|--workflow-sa|--scheduler-sa|--env-file|--schedule|--only|--workflow)
       need_value "$1" "${2:-}"
       case "$1" in
         --project) PROJECT="$2" ;; --region) REGION="$2" ;;
         --functions-sa) FUNCTIONS_SA="$2" ;; --workflow-sa) WORKFLOW_SA="$2" ;; --scheduler-sa) SCHEDULER_SA="$2" ;;
-        --env-file) ENV_FILE="$2" ;; --schedule) SCHEDULE="$2" ;; --only) ONLY="$2" ;;
+        --env-file) ENV_FILE="$2" ;; --schedule) SCHEDULE="$2" ;; --only) ONLY="$2" ;; --workflow) ONLY_WORKFLOW="$2" ;;
       esac
       shift 2 ;;
-    --project=*|--region=*|--functions-sa=*|--workflow-sa=*|--scheduler-sa=*|--env-file=*|--schedule=*|--only=*)
+    --project=*|--region=*|--functions-sa=*|--workflow-sa=*|--scheduler-sa=*|--env-file=*|--schedule=*|--only=*|--workflow=*)
       set -- "${1%%=*}" "${1#*=}" "${@:2}" ;;
     --dry-run) DRY_RUN=1; shift ;;
     --skip-build) SKIP_BUILD=1; shift ;;
@@ -82,6 +89,10 @@ for sa in "$FUNCTIONS_SA" "$WORKFLOW_SA" "$SCHEDULER_SA"; do
   [[ "$sa" =~ ^[^@[:space:]]+@[^@[:space:]]+\.iam\.gserviceaccount\.com$ ]] || die "\"$sa\" is not a service account email (NAME@PROJECT.iam.gserviceaccount.com)"
 done
 
+# --workflow NAME alone means "just that workflow"; otherwise the default is every part.
+if [[ -z "$ONLY" ]]; then
+  if [[ -n "$ONLY_WORKFLOW" ]]; then ONLY="workflow"; else ONLY="functions,workflow,scheduler"; fi
+fi
 DO_FUNCTIONS=0; DO_WORKFLOW=0; DO_SCHEDULER=0
 IFS=',' read -r -a parts <<<"$ONLY"
 for part in "${parts[@]}"; do
@@ -90,6 +101,27 @@ for part in "${parts[@]}"; do
     *) die "--only takes functions, workflow and/or scheduler (comma-separated), got \"$part\"" ;;
   esac
 done
+[[ -z "$ONLY_WORKFLOW" || $DO_WORKFLOW -eq 1 ]] || die "--workflow $ONLY_WORKFLOW: --only $ONLY does not include the workflow part"
+
+# Workflow names: workflows/NAME.yaml -> NAME, in byte order (independent of the locale).
+ALL_WORKFLOWS=()
+for file in "$WORKFLOWS_DIR"/*.yaml; do
+  [[ -f "$file" ]] || continue
+  name="$(basename "$file" .yaml)"
+  # GCP workflow ids: a letter first, then letters, digits, "-" or "_", at most 64, not ending in "-"/"_".
+  [[ "$name" =~ ^[A-Za-z]([A-Za-z0-9_-]{0,62}[A-Za-z0-9])?$ ]] || die "$file: \"$name\" is not a valid workflow name (rename the file)"
+  ALL_WORKFLOWS+=("$name")
+done
+if [[ ${#ALL_WORKFLOWS[@]} -gt 0 ]]; then
+  mapfile -t ALL_WORKFLOWS < <(printf '%s\n' "${ALL_WORKFLOWS[@]}" | LC_ALL=C sort)
+fi
+WORKFLOWS=("${ALL_WORKFLOWS[@]}")
+if [[ -n "$ONLY_WORKFLOW" ]]; then
+  [[ " ${ALL_WORKFLOWS[*]} " == *" $ONLY_WORKFLOW "* ]] || die "--workflow: no $WORKFLOWS_DIR/$ONLY_WORKFLOW.yaml (workflows: ${ALL_WORKFLOWS[*]:-none})"
+  WORKFLOWS=("$ONLY_WORKFLOW")
+fi
+[[ $DO_WORKFLOW -eq 0 || ${#WORKFLOWS[@]} -gt 0 ]] || die "found no workflows in $WORKFLOWS_DIR/*.yaml"
+[[ $DO_SCHEDULER -eq 0 || " ${ALL_WORKFLOWS[*]} " == *" $SCHEDULED_WORKFLOW "* ]] || die "the scheduler job starts workflow $SCHEDULED_WORKFLOW, but $WORKFLOWS_DIR/$SCHEDULED_WORKFLOW.yaml does not exist"
 
 # Same quoting rule as scripts/emulate.ts: bare when safe, else single quotes.
 quote() {
@@ -152,7 +184,7 @@ mapfile -t NAMES < <(function_names)
 [[ ${#NAMES[@]} -gt 0 ]] || die "found no function names in the FUNCTIONS map of functions/src/index.ts"
 ENV_FLAG="$(env_vars_flag)"
 FUNCTIONS_BASE_URL="https://${REGION}-${PROJECT}.cloudfunctions.net"
-EXECUTIONS_URI="https://workflowexecutions.googleapis.com/v1/projects/${PROJECT}/locations/${REGION}/workflows/${WORKFLOW_NAME}/executions"
+EXECUTIONS_URI="https://workflowexecutions.googleapis.com/v1/projects/${PROJECT}/locations/${REGION}/workflows/${SCHEDULED_WORKFLOW}/executions"
 
 if [[ $DRY_RUN -eq 0 ]]; then
   command -v gcloud >/dev/null || die "gcloud is not installed (https://cloud.google.com/sdk/docs/install)"
@@ -182,8 +214,11 @@ if [[ $DO_FUNCTIONS -eq 1 ]]; then
 fi
 
 if [[ $DO_WORKFLOW -eq 1 ]]; then
-  run gcloud workflows deploy "$WORKFLOW_NAME" "--source=$WORKFLOW_SOURCE" "--location=$REGION" "--project=$PROJECT" \
-    "--service-account=$WORKFLOW_SA" "--set-env-vars=FUNCTIONS_BASE_URL=$FUNCTIONS_BASE_URL"
+  # All workflows run as the same account (run.invoker on every function, granted above).
+  for name in "${WORKFLOWS[@]}"; do
+    run gcloud workflows deploy "$name" "--source=$WORKFLOWS_DIR/$name.yaml" "--location=$REGION" "--project=$PROJECT" \
+      "--service-account=$WORKFLOW_SA" "--set-env-vars=FUNCTIONS_BASE_URL=$FUNCTIONS_BASE_URL"
+  done
 fi
 
 if [[ $DO_SCHEDULER -eq 1 ]]; then

@@ -1,6 +1,7 @@
 /**
  * scripts/deploy.sh: `--dry-run` prints exactly the expected gcloud commands (built here from
- * FUNCTION_NAMES, so a new function needs no test edit) and runs nothing; configuration errors are
+ * FUNCTION_NAMES and the files in workflows/, so a new function or workflow needs no test edit) and
+ * runs nothing; only the pipeline workflow gets a scheduler job; configuration errors are
  * clear; a real run (against a stub gcloud on PATH) executes the same commands, stages a runtime-only
  * package and switches the scheduler job to `update` when it exists.
  */
@@ -60,19 +61,33 @@ function expectedFunctionCommands(envFlag: string, stageDir = '.deploy/functions
   ];
 }
 
-const WORKFLOW_CMD =
-  `gcloud workflows deploy pipeline --source=workflows/pipeline.yaml --location=${R} --project=${P} --service-account=${SA('workflow')}` +
+/** Every workflows/NAME.yaml is deployed as NAME, in byte order of the names. */
+const WORKFLOW_NAMES = fs
+  .readdirSync(path.join(ROOT, 'workflows'))
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => f.slice(0, -'.yaml'.length))
+  .sort();
+const workflowCmd = (name: string, sa = SA('workflow')) =>
+  `gcloud workflows deploy ${name} --source=workflows/${name}.yaml --location=${R} --project=${P} --service-account=${sa}` +
   ` --set-env-vars=FUNCTIONS_BASE_URL=https://${R}-${P}.cloudfunctions.net`;
+const WORKFLOW_CMDS = WORKFLOW_NAMES.map((n) => workflowCmd(n));
 const schedulerCmd = (verb: string) =>
   `gcloud scheduler jobs ${verb} http pipeline-daily --location=${R} --project=${P} '--schedule=0 6 * * *' --time-zone=UTC` +
   ` --uri=https://workflowexecutions.googleapis.com/v1/projects/${P}/locations/${R}/workflows/pipeline/executions --http-method=POST` +
   ` '--message-body={"argument":"{}"}' --oauth-service-account-email=${SA('scheduler')}`;
 
+test('the workflow list comes from workflows/ and includes the scheduled pipeline', () => {
+  expect(WORKFLOW_NAMES).toEqual(expect.arrayContaining(['backtest', 'pipeline']));
+  expect(WORKFLOW_NAMES.indexOf('backtest')).toBeLessThan(WORKFLOW_NAMES.indexOf('pipeline'));
+});
+
 test('--dry-run prints every gcloud command in order and runs nothing', () => {
   const r = deploy(['--dry-run', '--project', P, '--region', R]);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
-  expect(commands(r.lines)).toEqual([...expectedFunctionCommands(`--set-env-vars=GOOGLE_CLOUD_PROJECT=${P}`), WORKFLOW_CMD, schedulerCmd('create')]);
+  expect(commands(r.lines)).toEqual([...expectedFunctionCommands(`--set-env-vars=GOOGLE_CLOUD_PROJECT=${P}`), ...WORKFLOW_CMDS, schedulerCmd('create')]);
+  // One scheduler job, and it starts the pipeline workflow only (backtest runs on demand).
+  expect(commands(r.lines).filter((l) => l.startsWith('gcloud scheduler '))).toEqual([schedulerCmd('create')]);
   // Local steps are documented as comments, so the output stays a runnable script.
   expect(r.lines.filter((l) => l.startsWith('#'))).toEqual([
     '# build: npm run -s build (skipped with --skip-build)',
@@ -87,11 +102,21 @@ test('--dry-run prints every gcloud command in order and runs nothing', () => {
 });
 
 test('--only selects parts; service accounts and schedule are configurable', () => {
-  expect(commands(deploy(['--dry-run', '--project', P, '--region', R, '--only', 'workflow']).lines)).toEqual([WORKFLOW_CMD]);
+  expect(commands(deploy(['--dry-run', '--project', P, '--region', R, '--only', 'workflow']).lines)).toEqual(WORKFLOW_CMDS);
   const r = deploy(['--dry-run', '--project', P, '--region', R, '--only', 'scheduler,workflow', '--workflow-sa', `wf@${P}.iam.gserviceaccount.com`, '--scheduler-sa', `sch@${P}.iam.gserviceaccount.com`, '--schedule', '30 5 * * 1-5']);
   expect(commands(r.lines)).toEqual([
-    WORKFLOW_CMD.replace(SA('workflow'), `wf@${P}.iam.gserviceaccount.com`),
+    ...WORKFLOW_NAMES.map((n) => workflowCmd(n, `wf@${P}.iam.gserviceaccount.com`)),
     schedulerCmd('create').replace('0 6 * * *', '30 5 * * 1-5').replace(SA('scheduler'), `sch@${P}.iam.gserviceaccount.com`),
+  ]);
+});
+
+test('--workflow NAME deploys just that workflow (alone, or within --only)', () => {
+  for (const name of WORKFLOW_NAMES) {
+    expect(commands(deploy(['--dry-run', '--project', P, '--region', R, '--workflow', name]).lines)).toEqual([workflowCmd(name)]);
+  }
+  expect(commands(deploy(['--dry-run', '--project', P, '--region', R, '--workflow=backtest', '--only', 'workflow,scheduler']).lines)).toEqual([
+    workflowCmd('backtest'),
+    schedulerCmd('create'),
   ]);
 });
 
@@ -127,6 +152,9 @@ test('missing or invalid configuration fails before printing anything', () => {
     [['--dry-run', '--project', 'Bad_Project', '--region', R], 'not a valid project id'],
     [['--dry-run', '--project', P, '--region', R, '--only', 'everything'], '--only takes'],
     [['--dry-run', '--project', P, '--region', R, '--workflow-sa', 'someone'], 'not a service account email'],
+    [['--dry-run', '--project', P, '--region', R, '--workflow', 'nope'], '--workflow: no workflows/nope.yaml'],
+    [['--dry-run', '--project', P, '--region', R, '--workflow', 'pipeline', '--only', 'functions'], 'does not include the workflow part'],
+    [['--dry-run', '--project', P, '--region', R, '--workflow'], '--workflow needs a value'],
     [['--dry-run', '--project', P, '--region'], '--region needs a value'],
     [['--dry-run', '--bogus'], 'unknown argument'],
   ] as const) {
@@ -146,7 +174,7 @@ test('a real run executes the printed commands, stages the runtime package and u
   const r = deploy(['--project', P, '--region', R, '--skip-build'], { JOB_EXISTS: '1', DEPLOY_STAGE_DIR: stage });
   expect(r.stderr).toContain('deploy: done');
   expect(r.code).toBe(0);
-  const expected = [...expectedFunctionCommands(`--set-env-vars=GOOGLE_CLOUD_PROJECT=${P}`, stage), WORKFLOW_CMD, schedulerCmd('update')];
+  const expected = [...expectedFunctionCommands(`--set-env-vars=GOOGLE_CLOUD_PROJECT=${P}`, stage), ...WORKFLOW_CMDS, schedulerCmd('update')];
   expect(commands(r.lines)).toEqual(expected);
   // The stub saw the same commands (unquoted), plus the read-only existence check of the job.
   const calls = stubCalls();
