@@ -153,7 +153,9 @@ describe('faults', () => {
   it(`429s, 5xx, timeouts and malformed/truncated payloads at rate ${FAULT_RATE}: the same allocation, or a clear failure report`, async () => {
     const env = await suite.env('faults');
     try {
-      const rules: FaultRule[] = [];
+      // Five 5xx in a row on the gas feed outlast fetchGas's own retries (1 + HTTP_MAX_RETRIES 4):
+      // its first invocation answers 503 and the workflow's retry policy takes over.
+      const rules: FaultRule[] = [{ match: { service: 'gas' }, kind: '5xx', times: 5, status: 502 }];
       for (const service of ['defillama', 'cmc', 'gas', 'etherscan'] as const) {
         rules.push(
           { match: { service }, kind: '429', rate: FAULT_RATE, retryAfterSeconds: 0 },
@@ -168,7 +170,6 @@ describe('faults', () => {
       env.market.faults.configure({ rules, seed: 7 });
       const out = await env.run({ runDate: D2 });
       const injected = env.market.faults.injected().reduce((a, b) => a + b, 0);
-      if (process.env.DEBUG_FAULTS) process.stderr.write(`faults: ${injected} injected, execution ${out.record.state}, workflow retries ${out.workflowLog.filter((l) => l.includes('"event":"retry"')).length}\n`);
       expect(injected).toBeGreaterThan(3);
       const summary = out.summary!;
       expect(summary).toBeDefined();
@@ -176,6 +177,7 @@ describe('faults', () => {
       expect(posted).toHaveLength(1);
       if (out.record.state === 'SUCCEEDED') {
         expect(summary.failedSteps).toEqual([]);
+        expect(summary.steps.fetchGas.retries).toBeGreaterThanOrEqual(1);
         expect(await allocationOf(env.db, summary.runId)).toEqual(reference[D2].allocation);
       } else {
         // A clear report: the execution names the failed steps, the Slack message names each of them.
@@ -219,6 +221,38 @@ describe('faults', () => {
       expect(JSON.stringify(failure[0].blocks)).toContain('fetchAccount');
     } finally {
       main.market.faults.clear();
+    }
+  });
+});
+
+describe('phases and degraded steps', () => {
+  it('runs only the selected phases; a degraded step lets its dependents run with a warning', async () => {
+    const env = await suite.env('phases');
+    try {
+      // Every /chart of pools whose id starts with 0-3 fails for good: fetchPoolHistories is
+      // "degraded" (some pools' histories missing), not failed.
+      env.market.faults.configure({ rules: [{ match: { service: 'defillama', path: '^/chart/[0-3]' }, kind: '5xx', status: 503 }] });
+      const out = await env.run({ runDate: D2, phases: ['ingest', 'ledger', 'enrich'] });
+      expect(out.record.state).toBe('SUCCEEDED');
+      const s = out.summary!;
+      expect(s).toMatchObject({ status: 'degraded', phases: ['ingest', 'ledger', 'enrich'], failedSteps: [], allocation: null });
+      expect(s.steps.fetchPoolHistories.status).toBe('degraded');
+      for (const name of ['computeMetrics', 'buildFeatures']) {
+        expect(s.steps[name].status).toBe('ok');
+        expect(s.steps[name].warnings![0]).toBe('input fetchPoolHistories is degraded: see its warnings');
+      }
+      expect(s.steps.groupPools.warnings).not.toContain('input fetchPoolHistories is degraded: see its warnings');
+      for (const [name, phase] of [['forecastPools', 'forecast'], ['forecastGas', 'forecast'], ['filterPoolsFinal', 'forecast'], ['optimizeAllocations', 'allocate'], ['postSlackReport', 'report']]) {
+        expect(s.steps[name]).toMatchObject({ status: 'skipped', reason: `phase ${phase} not selected`, blockedBy: null, durationMs: 0 });
+      }
+      expect(env.market.slack.messages()).toEqual([]);
+
+      const bad = await env.run({ runDate: D2, phases: ['ingest', 'bogus'] });
+      expect(bad.record.state).toBe('FAILED');
+      expect(JSON.parse(bad.record.error!.payload).message).toBe('unknown phase "bogus"; known: ["ingest","ledger","enrich","forecast","allocate","report"]');
+      expect(bad.record.steps.some((st) => st.name === 'startRun')).toBe(false);
+    } finally {
+      await env.stop();
     }
   });
 });

@@ -28,18 +28,30 @@ async function snapshotIds(db: Firestore, runDate: string, io: DocIo): Promise<s
   return chunks.flatMap((c) => (c.get('ids') as string[] | undefined) ?? []);
 }
 
+const REGISTRY_FIELDS = ['project', 'chain', 'symbol', 'underlyingTokens', 'poolMeta', 'tvlUsd', 'apy', 'apyBase', 'apyReward'];
+
 /**
- * Registry records of the given ids. Only pools seen on or after runDate can be in its snapshot,
- * so the query skips the pools that went inactive earlier (they pile up over the years).
+ * Registry records of the given ids. Pools seen on or after runDate are read with one query, which
+ * skips the pools that went inactive earlier (they pile up over the years). `lastSeen` is the date
+ * of the LAST fetchPools that listed the pool, so a run for an earlier date (a backfill, or a run
+ * for the day before going on at the same time) may have set it below this runDate after this
+ * date's fetchPools: snapshot ids the query did not return are read by id.
  */
 async function registryRecords(db: Firestore, ids: readonly string[], runDate: string, io: DocIo): Promise<{ pools: PoolRecord[]; missing: string[] }> {
   const snap = await db
     .collection(INGEST_COLLECTIONS.pools)
     .where('lastSeen', '>=', runDate)
-    .select('project', 'chain', 'symbol', 'underlyingTokens', 'poolMeta', 'tvlUsd', 'apy', 'apyBase', 'apyReward')
+    .select(...REGISTRY_FIELDS)
     .get();
   io.reads += Math.max(1, snap.size);
-  const byId = new Map(snap.docs.map((d) => [d.id, d]));
+  const byId = new Map<string, FirebaseFirestore.DocumentSnapshot>(snap.docs.map((d) => [d.id, d]));
+  const unseen = ids.filter((id) => !byId.has(id));
+  for (let i = 0; i < unseen.length; i += 500) {
+    const refs = unseen.slice(i, i + 500).map((id) => db.collection(INGEST_COLLECTIONS.pools).doc(id));
+    const docs = await db.getAll(...refs, { fieldMask: REGISTRY_FIELDS });
+    io.reads += refs.length;
+    for (const d of docs) if (d.exists) byId.set(d.id, d);
+  }
   const pools: PoolRecord[] = [];
   const missing: string[] = [];
   for (const id of ids) {
