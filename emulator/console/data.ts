@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Firestore } from '@google-cloud/firestore';
 import type { ExecutionRecord } from '../workflows/record';
+import { pipelineSummaryOf } from './pipeline-summary';
 
 export const COLLECTION_EXECUTIONS = 'workflowExecutions';
 export const COLLECTION_ALLOCATIONS = 'allocations';
@@ -18,7 +19,12 @@ export const COLLECTION_RUNS = 'runs';
 
 /** Fields of an execution shown in the list (the step history stays out of the list query). */
 export const SUMMARY_FIELDS = ['executionId', 'workflowId', 'state', 'startTime', 'endTime', 'duration', 'stepsExecuted', 'failingStep'] as const;
-export type ExecutionSummary = Pick<ExecutionRecord, (typeof SUMMARY_FIELDS)[number]>;
+/** Also read for the list: where a pipeline run's summary lives (pipeline-summary.ts). */
+const LIST_QUERY_FIELDS = [...SUMMARY_FIELDS, 'result', 'error.payload'];
+export type ExecutionSummary = Pick<ExecutionRecord, (typeof SUMMARY_FIELDS)[number]> & {
+  /** The pipeline summary's status and failed steps, when the record holds a summary. */
+  pipeline?: { status: string | undefined; failedSteps: string[] };
+};
 
 /** Where a page's data came from, shown in its footer. */
 export interface Source {
@@ -79,7 +85,8 @@ function byStartDesc(a: { startTime: string }, b: { startTime: string }): number
 
 function summaryOf(r: ExecutionRecord): ExecutionSummary {
   const { executionId, workflowId, state, startTime, endTime, duration, stepsExecuted, failingStep } = r;
-  return { executionId, workflowId, state, startTime, endTime, duration, stepsExecuted, failingStep };
+  const p = pipelineSummaryOf(r);
+  return { executionId, workflowId, state, startTime, endTime, duration, stepsExecuted, failingStep, ...(p ? { pipeline: { status: p.status, failedSteps: p.failedSteps } } : {}) };
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -158,7 +165,7 @@ export class ConsoleStore {
     if (db) {
       try {
         const snap = await withTimeout(
-          db.collection(COLLECTION_EXECUTIONS).orderBy('startTime', 'desc').select(...SUMMARY_FIELDS).limit(limit).get(),
+          db.collection(COLLECTION_EXECUTIONS).orderBy('startTime', 'desc').select(...LIST_QUERY_FIELDS).limit(limit).get(),
           this.timeoutMs,
           'Firestore',
         );

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Firestore } from '@google-cloud/firestore';
 import { startConsole, type RunningConsole } from '../../emulator/console';
 import { useFirestoreEmulator } from '../support/firestore';
-import { ACTIVE_ID, FAILED_ID, LATEST_RUN_ID, OLDER_RUN_ID, SUCCEEDED_ID, XSS, executionRecords, seedFirestore, writeRecordFiles } from './fixtures';
+import { ACTIVE_ID, FAILED_ID, LATEST_RUN_ID, OLDER_RUN_ID, SUCCEEDED_ID, SUMMARY_FAILED_ID, SUMMARY_OK_ID, XSS, executionRecords, pipelineSummaryRecords, seedFirestore, writeRecordFiles } from './fixtures';
 
 const db = useFirestoreEmulator('console-server');
 let web: RunningConsole;
@@ -183,6 +183,63 @@ describe('with execution records and allocations in Firestore', () => {
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(res.headers.get('content-security-policy')).not.toContain('script-src');
     expect(res.body).not.toMatch(/(src|href)=["']?https?:/i);
+  });
+});
+
+describe('executions holding a pipeline summary (result, or error payload from failIfAnyStepFailed)', () => {
+  beforeEach(async () => {
+    await seedFirestore(db(), [...executionRecords(), ...pipelineSummaryRecords()]);
+  });
+
+  test("GET / names the summary's failed steps, not failIfAnyStepFailed; other records keep the interpreter's", async () => {
+    const trs = rows((await get(`${web.url}/`)).body, 'executions');
+    const byId = (id: string) => trs.find((tr) => tr.includes(`/executions/${id}"`))!;
+    expect(trs.map((tr) => /href="\/executions\/([^"]+)"/.exec(tr)?.[1]).slice(0, 2)).toEqual([SUMMARY_OK_ID, SUMMARY_FAILED_ID]);
+    expect(byId(SUMMARY_FAILED_ID)).toContain('<td class="err">fetchGas, optimizeAllocations</td>');
+    expect(byId(SUMMARY_FAILED_ID)).not.toContain('failIfAnyStepFailed');
+    expect(byId(SUMMARY_OK_ID)).toContain('<td class="err"></td>');
+    expect(byId(FAILED_ID)).toContain('<td class="err">optimizeAllocations</td>');
+  });
+
+  test('a FAILED execution: failing steps from the summary, a pipeline steps table, the raise point kept', async () => {
+    const { status, body } = await get(`${web.url}/executions/${SUMMARY_FAILED_ID}`);
+    expect(status).toBe(200);
+    const failing = /<dd class="err" id="pipeline-failed-steps">([\s\S]*?)<\/dd>/.exec(body)?.[1] ?? '';
+    expect(failing).toBe('<a href="#pipeline-step-fetchGas">fetchGas</a>, <a href="#pipeline-step-optimizeAllocations">optimizeAllocations</a>');
+    expect(body).toMatch(/<dt>Raised at<\/dt><dd class="err"><a href="#step-\d+">failIfAnyStepFailed<\/a>/);
+    const trs = rows(body, 'pipeline-steps');
+    expect(trs.map((tr) => /id="pipeline-step-([^"]+)"/.exec(tr)?.[1])).toEqual(['startRun', 'fetchGas', 'forecastGas', 'optimizeAllocations', 'postSlackReport']);
+    const gas = trs[1];
+    expect(gas).toContain('class="pipeline-step failing"');
+    expect(gas).toContain('class="badge s-failed"');
+    expect(gas).toContain('31.0 s');
+    expect(gas).toContain('<strong class="warn">5</strong>'); // the summary's retries, not the interpreter's
+    expect(gas).toContain('HTTP 503: gas feed down &lt;script&gt;console.error(&quot;xss-executed&quot;)&lt;/script&gt;');
+    expect(trs[2]).toContain('class="badge s-skipped"');
+    expect(trs[2]).not.toContain('failing');
+    expect(trs[3]).toContain('solver crashed');
+    expect(trs[4]).toMatch(/<strong class="warn">1<\/strong><\/td>\n<td class="num">1<\/td>/); // retries, warnings
+    expect(body).not.toContain('<script');
+    expect(body).not.toContain('<img src=x');
+    // The interpreter's records are still there, failIfAnyStepFailed marked.
+    expect(rows(body, 'steps').filter((tr) => tr.includes('class="step failing"'))[0]).toContain('failIfAnyStepFailed');
+  });
+
+  test('a SUCCEEDED execution: the pipeline steps from its result, with retries and warning counts', async () => {
+    const { body } = await get(`${web.url}/executions/${SUMMARY_OK_ID}`);
+    expect(body).not.toContain('id="pipeline-failed-steps"');
+    expect(body).toContain('(run run-2026-11-25 · 2026-11-25 · degraded)');
+    const trs = rows(body, 'pipeline-steps');
+    expect(trs).toHaveLength(2);
+    expect(trs[1]).toContain('class="badge s-degraded"');
+    expect(trs[1]).toContain('2.98 s');
+    expect(trs[1]).toMatch(/<strong class="warn">2<\/strong><\/td>\n<td class="num">2<\/td>/);
+    expect(body).not.toContain('class="pipeline-step failing"');
+  });
+
+  test('an execution without a summary (startRun raised) has no pipeline steps table', async () => {
+    const { body } = await get(`${web.url}/executions/${ACTIVE_ID}`);
+    expect(body).not.toContain('id="pipeline-steps"');
   });
 });
 

@@ -171,3 +171,56 @@ export function writeRecordFiles(dir: string, records = executionRecords()): voi
   // Not an execution record: must be ignored, not break the page.
   fs.writeFileSync(path.join(dir, 'emulate.json'), '{"pid": 1}\n');
 }
+
+/** Failed, 2026-11-24: two pipeline steps failed; the interpreter saw only failIfAnyStepFailed raise. */
+export const SUMMARY_FAILED_ID = '5b1d2c3e-0000-4000-8000-000000000004';
+/** Succeeded (degraded), 2026-11-25: the summary holds the per-step retries and warnings. */
+export const SUMMARY_OK_ID = '5b1d2c3e-0000-4000-8000-000000000005';
+
+const stepRecord = (status: string, durationMs: number, retries = 0, warnings: string[] = [], error: unknown = null) => ({ status, durationMs, retries, warnings, counts: {}, error });
+
+/** Execution records holding a pipeline summary: in the error payload (FAILED) and the result (SUCCEEDED). */
+export function pipelineSummaryRecords(): ExecutionRecord[] {
+  const failedSummary = {
+    runId: 'run-2026-11-24',
+    runDate: '2026-11-24',
+    status: 'failed',
+    phases: ['ingest', 'ledger', 'enrich', 'forecast', 'allocate', 'report'],
+    steps: {
+      startRun: stepRecord('ok', 160),
+      fetchGas: stepRecord('failed', 31_000, 5, [], { message: `HTTP 503: gas feed down ${XSS}`, code: 503, tags: ['HttpError'] }),
+      forecastGas: { ...stepRecord('skipped', 0), reason: 'skipped: depends on fetchGas which failed', blockedBy: 'fetchGas' },
+      optimizeAllocations: stepRecord('failed', 9000, 0, [], { message: 'solver crashed', code: 500, tags: ['HttpError'] }),
+      postSlackReport: stepRecord('ok', 640, 1, ['report posted late']),
+    },
+    failedSteps: ['fetchGas', 'optimizeAllocations'],
+    allocation: null,
+  };
+  const failed = execution(
+    SUMMARY_FAILED_ID,
+    '2026-11-24T06:00:00.000Z',
+    'FAILED',
+    steps('2026-11-24T06:00:00.000Z', [...PIPELINE.slice(0, 3), ['summary', 390, 0], ['failIfAnyStepFailed', 400, 0, { status: 'FAILED', error: { message: 'pipeline run 2026-11-24 failed: fetchGas, optimizeAllocations' } }]]),
+    {
+      error: {
+        payload: JSON.stringify({ message: 'pipeline run 2026-11-24 failed: fetchGas, optimizeAllocations', failedSteps: failedSummary.failedSteps, summary: failedSummary }),
+        context: 'step "failIfAnyStepFailed" (workflows/pipeline.yaml:400:7) raised an error',
+        stackTrace: { elements: [{ step: 'failIfAnyStepFailed', routine: 'main', position: { line: 400, column: 7 } }] },
+      },
+      failingStep: { workflow: 'main', step: 'failIfAnyStepFailed', file: 'workflows/pipeline.yaml', line: 400, column: 7 },
+    },
+  );
+  const okSummary = {
+    runId: 'run-2026-11-25',
+    runDate: '2026-11-25',
+    status: 'degraded',
+    phases: ['ingest'],
+    steps: { startRun: stepRecord('ok', 150), fetchPrices: stepRecord('degraded', 2982, 2, ['USDL: 1 day missing', 'DAI: stale']) },
+    failedSteps: [],
+    allocation: null,
+  };
+  const ok = execution(SUMMARY_OK_ID, '2026-11-25T06:00:00.000Z', 'SUCCEEDED', steps('2026-11-25T06:00:00.000Z', [...PIPELINE.slice(0, 3), ['summary', 390, 0]]), {
+    result: JSON.stringify(okSummary),
+  });
+  return [ok, failed];
+}

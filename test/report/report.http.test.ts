@@ -196,3 +196,76 @@ describe('postSlackReport over HTTP (real @slack/web-api client → Slack stand-
     expect(res.json.error.field).toBe('failures.0.step');
   });
 });
+
+describe('postSlackReport records the run outcome on runs/{runDate}', () => {
+  const RUN_DAY = '2025-03-02';
+  const seedRun = (runId: string) => h.db().doc(`runs/${RUN_DAY}`).set({ runId, runDate: RUN_DAY, status: 'running', steps: { startRun: { status: 'ok' } } });
+  const runDoc = async () => (await h.db().doc(`runs/${RUN_DAY}`).get()).data()!;
+  const seedAllocation = (runId: string) => h.db().doc(`allocations/${runId}`).set(solvedAllocation(runId, RUN_DAY, 2));
+
+  it('a succeeded run: status, finishedAt, failedSteps, the step map (report included); a retry rewrites nothing', async () => {
+    await seedRun('fin-ok');
+    await seedAllocation('fin-ok');
+    const res = await h.post('postSlackReport', { runDate: RUN_DAY, runId: 'fin-ok', status: 'succeeded', steps: STEPS });
+    expect(res.json).toMatchObject({ status: 'ok', runOutcome: 'recorded' });
+    const doc = await runDoc();
+    expect(doc).toMatchObject({ runId: 'fin-ok', status: 'succeeded', failedSteps: [], stepStatuses: { startRun: 'ok', fetchPools: 'ok', postSlackReport: 'ok' } });
+    expect(doc.finishedAt.toMillis()).toBeGreaterThan(0);
+
+    const retry = await h.post('postSlackReport', { runDate: RUN_DAY, runId: 'fin-ok', status: 'succeeded', steps: STEPS });
+    expect(retry.json).toMatchObject({ status: 'skipped', alreadyPosted: true, runOutcome: 'recorded' });
+    // The retry saw the report already posted (its own status "skipped"): recorded as such, once.
+    const afterRetry = await runDoc();
+    expect(afterRetry.stepStatuses.postSlackReport).toBe('skipped');
+    const again = await h.post('postSlackReport', { runDate: RUN_DAY, runId: 'fin-ok', status: 'succeeded', steps: STEPS });
+    expect(again.json.runOutcome).toBe('unchanged');
+    expect((await runDoc()).finishedAt.toMillis()).toBe(afterRetry.finishedAt.toMillis());
+    expect(h.market().slack.messages()).toHaveLength(1);
+  });
+
+  it('a failed run: failed, the failed steps named', async () => {
+    await seedRun('fin-failed');
+    const steps = { ...STEPS, fetchGas: { status: 'failed', error: { message: 'gas feed down' } } };
+    const res = await h.post('postSlackReport', { runDate: RUN_DAY, runId: 'fin-failed', status: 'failed', steps, failures: [{ step: 'fetchGas', error: { message: 'gas feed down' } }] });
+    expect(res.json).toMatchObject({ kind: 'failure', runOutcome: 'recorded' });
+    expect(await runDoc()).toMatchObject({ status: 'failed', failedSteps: ['fetchGas'], stepStatuses: { fetchGas: 'failed', postSlackReport: 'ok' } });
+  });
+
+  it('a superseded run (the document has a newer runId) leaves the newer run untouched', async () => {
+    await seedRun('newer-run');
+    const res = await h.post('postSlackReport', { runDate: RUN_DAY, runId: 'older-run', status: 'succeeded', steps: STEPS });
+    expect(res.status).toBe(200);
+    expect(res.json.runOutcome).toBe('superseded');
+    const doc = await runDoc();
+    expect(doc).toMatchObject({ runId: 'newer-run', status: 'running' });
+    expect(doc.finishedAt).toBeUndefined();
+  });
+
+  it('a report that cannot be posted records the run as failed at postSlackReport; the retry that posts replaces it', async () => {
+    await seedRun('fin-503');
+    await seedAllocation('fin-503');
+    process.env.SLACK_RETRIES = '0';
+    try {
+      h.market().faults.configure({ rules: [{ match: { service: 'slack', path: 'chat\\.postMessage' }, kind: '429', retryAfterSeconds: 0 }] });
+      const res = await h.post('postSlackReport', { runDate: RUN_DAY, runId: 'fin-503', status: 'succeeded', steps: STEPS });
+      expect(res.status).toBe(503);
+      expect(await runDoc()).toMatchObject({ status: 'failed', failedSteps: ['postSlackReport'], stepStatuses: { postSlackReport: 'failed' } });
+      h.market().faults.clear();
+      const retry = await h.post('postSlackReport', { runDate: RUN_DAY, runId: 'fin-503', status: 'succeeded', steps: STEPS });
+      expect(retry.json.status).toBe('ok');
+      expect(await runDoc()).toMatchObject({ status: 'succeeded', failedSteps: [], stepStatuses: { postSlackReport: 'ok' } });
+    } finally {
+      delete process.env.SLACK_RETRIES;
+    }
+  });
+
+  it('finishOnly (report phase not selected): records the outcome, posts nothing, needs no allocation', async () => {
+    await seedRun('fin-only');
+    const steps = { ...STEPS, postSlackReport: { status: 'skipped', reason: 'phase report not selected' } };
+    const res = await h.post('postSlackReport', { runDate: RUN_DAY, runId: 'fin-only', status: 'degraded', steps: { ...steps, fetchPools: { status: 'degraded', warnings: ['w'] } }, finishOnly: true });
+    expect(res.json).toMatchObject({ status: 'skipped', runOutcome: 'recorded' });
+    expect(await runDoc()).toMatchObject({ status: 'degraded', failedSteps: [], stepStatuses: { fetchPools: 'degraded', postSlackReport: 'skipped' } });
+    expect(h.market().slack.messages()).toEqual([]);
+    expect((await h.db().doc('reports/fin-only').get()).exists).toBe(false);
+  });
+});

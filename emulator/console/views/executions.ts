@@ -1,12 +1,14 @@
 /**
  * The executions list and one execution's page, modelled on the Cloud console's execution view:
- * state, timing, argument, result or error, and the step history with the failing step marked.
+ * state, timing, argument, result or error, and the step history with the failing step marked;
+ * for pipeline runs also the workflow summary's failed steps and per-step table (pipeline-summary.ts).
  */
 import type { StepRecord } from '../../workflows/execute/tracker';
 import type { ExecutionRecord } from '../../workflows/record';
 import type { ExecutionSummary } from '../data';
 import { errorSummary, executionDuration, fmtMs, fmtTime, obj, prettyJson, str } from '../format';
 import { html, type SafeHtml } from '../html';
+import { pipelineSummaryOf, type PipelineSummary } from '../pipeline-summary';
 import { badge } from './layout';
 
 export function executionHref(id: string): string {
@@ -32,7 +34,7 @@ ${items.map(
 <td class="time">${fmtTime(e.startTime)}</td>
 <td class="num">${executionDuration(e)}</td>
 <td class="num">${e.stepsExecuted ?? '—'}</td>
-<td class="err">${failingStepText(e.failingStep)}</td>
+<td class="err">${e.pipeline?.failedSteps.length ? e.pipeline.failedSteps.join(', ') : failingStepText(e.failingStep)}</td>
 </tr>
 `,
 )}</tbody>
@@ -89,10 +91,34 @@ function resultRunId(result: string | undefined): string | undefined {
   }
 }
 
+const pipelineStepId = (name: string) => `pipeline-step-${encodeURIComponent(name)}`;
+
+/** The workflow summary's steps: each pipeline step's own status, retries and error. */
+function pipelineStepsTable(p: PipelineSummary): SafeHtml {
+  return html`<h2>Pipeline steps <span class="muted">(run ${p.runId ?? '—'} · ${p.runDate ?? '—'} · ${p.status ?? 'unknown'})</span></h2>
+<table id="pipeline-steps">
+<thead><tr><th>Step</th><th>Status</th><th class="num">Duration</th><th class="num">Retries</th><th class="num">Warnings</th><th>Error</th></tr></thead>
+<tbody>
+${p.steps.map(
+  (s) => html`<tr class="pipeline-step${s.status === 'failed' ? ' failing' : ''}" id="${pipelineStepId(s.name)}" data-status="${s.status}">
+<td class="mono">${s.name}</td>
+<td>${badge(s.status)}</td>
+<td class="num">${fmtMs(s.durationMs)}</td>
+<td class="num">${s.retries > 0 ? html`<strong class="warn">${s.retries}</strong>` : s.retries}</td>
+<td class="num">${s.warnings}</td>
+<td class="err">${s.error ?? ''}</td>
+</tr>
+`,
+)}</tbody>
+</table>`;
+}
+
 export function executionBody(r: ExecutionRecord): SafeHtml {
   const failing = failingStepIndex(r);
   const runId = resultRunId(r.result);
   const f = r.failingStep;
+  const pipeline = pipelineSummaryOf(r);
+  const failedSteps = pipeline?.failedSteps ?? [];
   return html`<h1>Execution <span class="mono">${r.executionId}</span></h1>
 <dl class="meta">
 <dt>State</dt><dd>${badge(r.state)}</dd>
@@ -102,7 +128,12 @@ export function executionBody(r: ExecutionRecord): SafeHtml {
 <dt>End</dt><dd>${fmtTime(r.endTime)}</dd>
 <dt>Duration</dt><dd>${executionDuration(r)}</dd>
 <dt>Steps executed</dt><dd>${r.stepsExecuted}${r.droppedStepRecords ? html` <span class="muted">(${r.droppedStepRecords} step records not kept)</span>` : ''}</dd>
-${f ? html`<dt>Failing step</dt><dd class="err"><a href="#step-${failing}">${failingStepText(f)}</a> <span class="muted">${f.file}:${f.line}:${f.column}</span></dd>` : ''}
+${
+  failedSteps.length
+    ? html`<dt>Failing steps</dt><dd class="err" id="pipeline-failed-steps">${failedSteps.map((name, i) => html`${i ? ', ' : ''}<a href="#${pipelineStepId(name)}">${name}</a>`)}</dd>`
+    : ''
+}
+${f ? html`<dt>${failedSteps.length ? 'Raised at' : 'Failing step'}</dt><dd class="err"><a href="#step-${failing}">${failingStepText(f)}</a> <span class="muted">${f.file}:${f.line}:${f.column}</span></dd>` : ''}
 ${runId ? html`<dt>Allocation</dt><dd><a href="/allocations/${encodeURIComponent(runId)}">allocation of run ${runId}</a></dd>` : ''}
 </dl>
 <h2>Argument</h2>
@@ -122,6 +153,7 @@ ${
 }`
     : ''
 }
+${pipeline ? pipelineStepsTable(pipeline) : ''}
 <h2>Steps</h2>
 ${stepsTable(r.steps ?? [], failing)}`;
 }

@@ -26,7 +26,8 @@ tr.failing td { background:#ffebe9; } tr.failing td:first-child { box-shadow:ins
 .badge { display:inline-block; padding:1px 8px; border-radius:10px; font-size:12px; font-weight:600; color:#fff; background:var(--off); white-space:nowrap; }
 .s-SUCCEEDED, .s-optimal { background:var(--ok); } .s-FAILED, .s-infeasible, .s-error { background:var(--bad); }
 .s-ACTIVE { background:var(--run); } .s-CANCELLED { background:var(--off); }
-.s-time-limit-feasible, .s-heuristic { background:var(--warn); }
+.s-time-limit-feasible, .s-heuristic, .s-degraded { background:var(--warn); }
+.s-ok, .s-succeeded { background:var(--ok); } .s-failed { background:var(--bad); } .s-skipped { background:var(--off); }
 dl.meta { display:grid; grid-template-columns:max-content 1fr; gap:4px 16px; margin:0 0 8px; }
 dl.meta dt { color:var(--muted); } dl.meta dd { margin:0; word-break:break-all; }
 pre { background:var(--bg); border:1px solid var(--line); border-radius:6px; padding:8px 10px; overflow:auto; max-height:420px; margin:4px 0 8px; font-size:12.5px; white-space:pre-wrap; word-break:break-word; }
@@ -72,7 +73,8 @@ ${o.body}
 
 /** A coloured state/status badge; the class name comes from a fixed list, the text is escaped. */
 export function badge(state: string | undefined): SafeHtml {
-  const known = ['SUCCEEDED', 'FAILED', 'ACTIVE', 'CANCELLED', 'optimal', 'time-limit-feasible', 'heuristic', 'infeasible', 'error'];
+  // Pipeline step/run statuses (ok, degraded, …) too, for the summary's steps table.
+  const known = ['SUCCEEDED', 'FAILED', 'ACTIVE', 'CANCELLED', 'optimal', 'time-limit-feasible', 'heuristic', 'infeasible', 'error', 'ok', 'succeeded', 'degraded', 'skipped', 'failed'];
   const cls = state && known.includes(state) ? `s-${state}` : '';
   return html`<span class="badge ${cls}">${state ?? 'unknown'}</span>`;
 }

@@ -12,13 +12,15 @@
  * SLACK_RETRIES / SLACK_RETRY_MIN_MS / SLACK_RETRY_MAX_MS / SLACK_TIMEOUT_MS (client retry policy),
  * REPORT_CLAIM_LEASE_MS. The token is handed to the client only; it is never logged.
  */
+import { z } from 'zod';
 import { LogLevel, WebClient, WebClientEvent, type Logger } from '@slack/web-api';
 import { COLLECTIONS } from '../../lib/collections';
 import { getFirestore } from '../../lib/firestore';
-import { defineStep, type StepLogger, type StepResult } from '../../lib/step';
+import { defineStep, type StepContext, type StepLogger, type StepResult } from '../../lib/step';
 import type { AllocationRecord } from '../allocate/types';
 import { INGEST_COLLECTIONS, noteStepInRun, requiredEnv } from '../ingest/common';
-import { RunSummaryBody, summarizeRun } from './run-summary';
+import { buildRunOutcome, recordRunOutcome, type OutcomeWrite } from './run-outcome';
+import { RunSummaryBody, summarizeRun, type RunSummary } from './run-summary';
 import { claimReport, postReport } from './slack-post';
 import { buildReport, type LedgerView, type PoolInfo } from './slack-message';
 
@@ -56,12 +58,43 @@ export function slackClient(token: string, log: StepLogger): WebClient {
   });
 }
 
-export const postSlackReport = defineStep({ name: 'postSlackReport', body: RunSummaryBody }, async (body, ctx): Promise<StepResult> => {
+/**
+ * Posts the report, then records the run's final outcome on runs/{runDate} (run-outcome.ts),
+ * including the report's own result. A failed post records the run as failed before the error
+ * goes back to the workflow (which may retry: the retry's outcome then replaces it).
+ * `finishOnly` (the workflow, when the report phase is not selected): record, post nothing.
+ */
+export const postSlackReport = defineStep({ name: 'postSlackReport', body: { ...RunSummaryBody, finishOnly: z.boolean().optional() } }, async (body, ctx): Promise<StepResult> => {
+  const db = getFirestore();
+  const runId = body.runId!;
+  const run = summarizeRun(body);
+  const finish = (report?: { step: string; status: string }) => recordRunOutcome(db, body.runDate, runId, buildRunOutcome(run, report), new Date());
+
+  if (body.finishOnly) {
+    const runOutcome = await finish();
+    return { status: 'skipped', counts: {}, warnings: [], extra: { runOutcome } };
+  }
+  let result: StepResult;
+  try {
+    result = await postRunReport(body, ctx, run);
+  } catch (err) {
+    await finish({ step: ctx.step, status: 'failed' }).catch((e: unknown) => ctx.log.warn(`could not record the run outcome: ${String(e)}`));
+    throw err;
+  }
+  const runOutcome = await finish({ step: ctx.step, status: result.status });
+  logSuperseded(ctx.log, runOutcome);
+  return { ...result, extra: { ...result.extra, runOutcome } };
+});
+
+function logSuperseded(log: StepLogger, write: OutcomeWrite): void {
+  if (write === 'superseded') log.warn('runs document belongs to a newer run of the date: outcome not recorded');
+}
+
+async function postRunReport(body: { runDate: string; runId?: string }, ctx: StepContext, run: RunSummary): Promise<StepResult> {
   const token = requiredEnv('SLACK_BOT_TOKEN', 'the Slack bot token; a Secret Manager secret in GCP');
   const channel = requiredEnv('SLACK_CHANNEL', 'the Slack channel id to post the report to');
   const db = getFirestore();
   const runId = body.runId!;
-  const run = summarizeRun(body);
 
   const reportRef = db.collection(COLLECTIONS.reports).doc(runId);
   const already = await reportRef.get();
@@ -97,7 +130,7 @@ export const postSlackReport = defineStep({ name: 'postSlackReport', body: RunSu
   };
   await noteStepInRun(db, ctx, result);
   return result;
-});
+}
 
 function alreadyPosted(ts: unknown, channel: unknown, messages: unknown): StepResult {
   return { status: 'skipped', counts: { messages: Number(messages ?? 0), posted: 0 }, warnings: ['report already posted for this run: not posted again'], extra: { ts, channel, alreadyPosted: true } };
