@@ -9,7 +9,7 @@
  */
 import type { PoolRecord } from '../enrich/prefilter';
 import type { Params } from '../../lib/params';
-import type { AllocationFailed, Transaction } from '../allocate/types';
+import type { AllocationFailed, CostBreakdown, Transaction } from '../allocate/types';
 
 /** One daily observation of a pool; NaN = no value that day. `day` is the epoch day (days since 1970-01-01). */
 export interface PoolObservation {
@@ -56,11 +56,8 @@ export interface Portfolio {
   wallet: Record<string, number>;
 }
 
-export interface CostSplit {
-  gasUsd: number;
-  conversionUsd: number;
-  totalUsd: number;
-}
+/** Gas and conversion costs, as the allocator reports them. */
+export type CostSplit = CostBreakdown;
 
 export type BenchmarkName = 'equalWeight' | 'largestPool' | 'holdDay1';
 export const BENCHMARK_NAMES: readonly BenchmarkName[] = ['equalWeight', 'largestPool', 'holdDay1'];
