@@ -66,7 +66,9 @@ describe('npm run local-workflow', () => {
     process.env.FIRESTORE_EMULATOR_HOST = state.firestore.address;
     db = new Firestore({ projectId: PROJECT });
     const run = (await db.doc('runs/2025-04-02').get()).data();
-    expect(run).toMatchObject({ runDate: '2025-04-02', status: 'running' });
+    // postSlackReport records the run's final outcome on the run document.
+    expect(run).toMatchObject({ runDate: '2025-04-02', status: expect.stringMatching(/^(succeeded|degraded)$/), failedSteps: [] });
+    expect(run!.stepStatuses).toMatchObject({ startRun: 'ok', optimizeAllocations: 'ok' });
     expect(run!.params.riskAversion).toBe(3);
     const executionId = /Execution ([0-9a-f-]{36})/.exec(res.stdout)?.[1];
     expect(executionId).toBeDefined();
