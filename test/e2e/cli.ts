@@ -75,3 +75,10 @@ export async function runToEnd(entry: string, args: string[], env: NodeJS.Proces
   const { code } = await running.exited;
   return { code, stdout: running.stdout(), stderr: running.stderr() };
 }
+
+/** Stops a child that is still running (SIGINT lets emulate shut its services down cleanly) and waits for it. */
+export async function stopIfRunning(running: Running | undefined, signal: NodeJS.Signals = 'SIGINT'): Promise<void> {
+  if (!running || running.child.exitCode !== null) return;
+  running.child.kill(signal);
+  await running.exited;
+}

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Firestore } from '@google-cloud/firestore';
 import { mintLocalIdToken } from '../../emulator/functions/auth';
-import { cliEnv, requireBuilt, runToEnd, start, tempRunsDir, waitForOutput, type Running } from './cli';
+import { cliEnv, requireBuilt, runToEnd, start, tempRunsDir, stopIfRunning, waitForOutput, type Running } from './cli';
 
 const PROJECT = 'demo-e2e-emulate';
 
@@ -22,10 +22,7 @@ describe('npm run emulate', () => {
 
   afterAll(async () => {
     await db?.terminate();
-    if (emulate && emulate.child.exitCode === null) {
-      emulate.child.kill('SIGKILL');
-      await emulate.exited;
-    }
+    await stopIfRunning(emulate, 'SIGKILL');
     fs.rmSync(runsDir, { recursive: true, force: true });
   });
 

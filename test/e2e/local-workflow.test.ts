@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Firestore } from '@google-cloud/firestore';
-import { cliEnv, requireBuilt, runToEnd, start, tempRunsDir, waitForOutput, type Running } from './cli';
+import { cliEnv, requireBuilt, runToEnd, start, tempRunsDir, stopIfRunning, waitForOutput, type Running } from './cli';
 
 const PROJECT = 'demo-e2e-workflow';
 /** A small market: these tests are about the CLI; test/e2e/pipeline.test.ts runs the default one. */
@@ -23,10 +23,7 @@ describe('npm run local-workflow', () => {
 
   afterAll(async () => {
     await db?.terminate();
-    if (emulate && emulate.child.exitCode === null) {
-      emulate.child.kill('SIGINT');
-      await emulate.exited;
-    }
+    await stopIfRunning(emulate);
     fs.rmSync(runsDir, { recursive: true, force: true });
   });
 

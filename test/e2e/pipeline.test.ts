@@ -13,7 +13,7 @@ import path from 'node:path';
 import { Firestore } from '@google-cloud/firestore';
 import { DEFAULT_CMC_API_KEY, DEFAULT_ETHERSCAN_API_KEY, DEFAULT_SLACK_TOKEN, type PostedMessage } from '../../emulator/market/server';
 import type { AllocationRecord, AllocationSolved } from '../../functions/src/steps/allocate/types';
-import { cliEnv, requireBuilt, runToEnd, start, tempRunsDir, waitForOutput, type Running } from './cli';
+import { cliEnv, requireBuilt, runToEnd, start, tempRunsDir, stopIfRunning, waitForOutput, type Running } from './cli';
 
 const PROJECT = 'demo-e2e-pipeline';
 const RUN_DATE = '2025-04-01';
@@ -32,10 +32,7 @@ describe('the pipeline end to end on the default market', () => {
 
   afterAll(async () => {
     await db?.terminate();
-    if (emulate && emulate.child.exitCode === null) {
-      emulate.child.kill('SIGINT');
-      await emulate.exited;
-    }
+    await stopIfRunning(emulate);
     fs.rmSync(runsDir, { recursive: true, force: true });
   });
 
